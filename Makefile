@@ -1,0 +1,56 @@
+# The two commands that matter: `make demo` and `make test`. Everything else is what they are made of.
+SHELL := /bin/bash
+PY := .venv/bin/python
+MANAGE := $(PY) backend/manage.py
+STAMP := .venv/.installed
+
+.PHONY: demo test install services services-down migrate seed lint openapi openapi-check messages bench clean-run
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install -q --disable-pip-version-check -c requirements/constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+services: install
+	$(PY) infra/dev/services.py up
+
+services-down:
+	$(PY) infra/dev/services.py down
+
+migrate: services
+	$(MANAGE) migrate_schemas --shared -v 0
+	$(MANAGE) migrate_tenants
+
+seed: migrate
+	$(MANAGE) seed_demo
+
+# Starts everything (services, API, worker, beat), seeds once, prints the URL and the demo accounts.
+# Ctrl-C stops all it started.
+demo: seed
+	$(PY) infra/dev/demo.py
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	PYTHONPATH=backend:. .venv/bin/lint-imports
+
+openapi: install
+	$(MANAGE) spectacular --validate --fail-on-warn --urlconf config.urls_schema --file backend/openapi.yaml
+
+openapi-check: services
+	$(MANAGE) spectacular --validate --fail-on-warn --urlconf config.urls_schema --file .run/openapi.yaml
+	diff -u backend/openapi.yaml .run/openapi.yaml || (echo "backend/openapi.yaml is stale: run make openapi"; exit 1)
+
+messages: install
+	$(MANAGE) makemessages -l en --ignore ".venv/*" --ignore "web/*" --ignore "miniprogram/*" --ignore ".run/*" \
+		--ignore "*/migrations/*" --ignore "tests/*"
+	cd backend && ../$(MANAGE) compilemessages -l en
+
+test: services lint openapi-check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+	.venv/bin/pytest -q
+
+bench: migrate
+	$(PY) tests/perf/bench_tenancy.py

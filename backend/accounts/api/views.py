@@ -1,0 +1,89 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.api.serializers import (
+    LoginInput,
+    MeOutput,
+    PasswordChangeInput,
+    RefreshInput,
+    TokenPairOutput,
+)
+
+
+def _pair_output(pair, user):
+    return TokenPairOutput(
+        {
+            "access": pair.access,
+            "refresh": pair.refresh,
+            "access_expires_at": pair.access_expires_at,
+            "refresh_expires_at": pair.refresh_expires_at,
+            "must_change_password": user.must_change_password,
+        }
+    ).data
+
+
+class LoginView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=LoginInput, responses={200: TokenPairOutput}, operation_id="auth_login")
+    def post(self, request):
+        data = LoginInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user, pair = services.auth_login(**data.validated_data, request=request)
+        return Response(_pair_output(pair, user))
+
+
+class RefreshView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=RefreshInput, responses={200: TokenPairOutput}, operation_id="auth_refresh")
+    def post(self, request):
+        data = RefreshInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user, pair = services.auth_refresh(refresh=data.validated_data["refresh"], request=request)
+        return Response(_pair_output(pair, user))
+
+
+class LogoutView(APIView):
+    @extend_schema(request=None, responses={204: None}, operation_id="auth_logout")
+    def post(self, request):
+        services.auth_logout(user=request.user, access_token=request.auth, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChangeView(APIView):
+    @extend_schema(request=PasswordChangeInput, responses={204: None}, operation_id="auth_password_change")
+    def post(self, request):
+        data = PasswordChangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.password_change(user=request.user, **data.validated_data, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: MeOutput}, operation_id="me_retrieve")
+    def get(self, request):
+        memberships = selectors.memberships_for_user(request.user)
+        user = request.user
+        return Response(
+            MeOutput(
+                {
+                    "id": user.id,
+                    "username": user.username,
+                    "name": user.name,
+                    "must_change_password": user.must_change_password,
+                    "memberships": memberships,
+                }
+            ).data
+        )

@@ -1,0 +1,63 @@
+"""Reads about accounts, scoped to the caller."""
+
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership
+from accounts.roles import codes_for, is_supervisory
+from core.actor import AccessMode, Actor
+from core.errors import ApplicationError
+
+
+def _actor(m: Membership, mode: AccessMode = AccessMode.MEMBER) -> Actor:
+    org = m.organization
+    codes = codes_for(m.role)
+    return Actor(
+        user_id=m.user_id,
+        organization_id=org.id,
+        organization_kind=org.kind,
+        region_path=org.region_path,
+        role=m.role,
+        department_id=m.department_id,
+        codes=codes,
+        mode=mode,
+    )
+
+
+def memberships_for_user(user) -> list[Membership]:
+    return list(
+        Membership.objects.filter(user=user, is_active=True, organization__status="active")
+        .select_related("organization", "organization__tenant")
+        .order_by("created_at")
+    )
+
+
+def actor_for_request(request) -> Actor | None:
+    """The membership the caller acts through.
+
+    On a tenant route: a membership in that hospital; failing that, a supervisory membership of a commission
+    whose region contains the hospital (read-only). None means no standing there: the caller gets 404.
+    On a public route: the membership named by the `X-Organization` header, or the first one.
+    """
+    memberships = memberships_for_user(request.user)
+    tenant = getattr(request, "tenant", None)
+    if tenant is not None:
+        own = [m for m in memberships if m.organization_id == tenant.organization_id]
+        if own:
+            # Several roles in one hospital: the union of their codes.
+            best = own[0]
+            codes = frozenset().union(*(codes_for(m.role) for m in own))
+            actor = _actor(best)
+            return Actor(**{**actor.__dict__, "codes": codes})
+        for m in memberships:
+            if is_supervisory(m.role) and tenant.region_path.startswith(m.organization.region_path):
+                return _actor(m, AccessMode.SUPERVISOR)
+        return None
+    if not memberships:
+        return Actor(user_id=request.user.pk)
+    wanted = request.headers.get("X-Organization")
+    if wanted:
+        for m in memberships:
+            if str(m.organization_id) == wanted:
+                return _actor(m)
+        raise ApplicationError(_("您不是该机构的成员。"), code="not_a_member")
+    return _actor(memberships[0])

@@ -1,0 +1,187 @@
+"""Settings shared by every environment; everything that differs comes from the environment."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+from config.settings.apps import INSTALLED_APPS, SHARED_APPS, TENANT_APPS  # noqa: F401
+
+BACKEND_DIR = Path(__file__).resolve().parents[2]
+ROOT_DIR = BACKEND_DIR.parent
+
+env = environ.Env()
+# Embedded services (infra/dev/services.py) write their URLs here; real environment variables win.
+environ.Env.read_env(ROOT_DIR / ".run" / "services.env", overwrite=False)
+
+SECRET_KEY = env("SECRET_KEY")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "testserver"])
+
+# --- database and tenancy ---------------------------------------------------------------------------
+DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# Connections are kept for a while, then recycled; tenants.routing also closes a connection that has
+# touched many schemas, so one backend's catalogue cache stays bounded.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=3)
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+TENANT_MODEL = "tenants.Tenant"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+# Only issue SET search_path when the schema really changes (one per tenant request, none otherwise).
+TENANT_LIMIT_SET_CALLS = True
+TENANT_CONN_MAX_SCHEMAS = env.int("TENANT_CONN_MAX_SCHEMAS", default=50)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+ROOT_URLCONF = "config.urls_public"
+PUBLIC_SCHEMA_URLCONF = "config.urls_public"
+TENANT_URLCONF = "config.urls_tenant"
+
+MIDDLEWARE = [
+    "core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "tenants.routing.TenantRoutingMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BACKEND_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+WSGI_APPLICATION = "config.wsgi.application"
+
+# --- i18n: zh-Hans first, English second ------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BACKEND_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = ROOT_DIR / ".run" / "static"
+
+# --- services ---------------------------------------------------------------------------------------
+REDIS_URL = env("REDIS_URL")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="platform"),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+    }
+}
+
+S3_ENDPOINT_URL = env("S3_ENDPOINT_URL", default=None)
+S3_REGION = env("S3_REGION", default="us-east-1")
+S3_ACCESS_KEY_ID = env("S3_ACCESS_KEY_ID", default=None)
+S3_SECRET_ACCESS_KEY = env("S3_SECRET_ACCESS_KEY", default=None)
+S3_BUCKET = env("S3_BUCKET", default="platform")
+S3_PRESIGN_EXPIRY = timedelta(seconds=env.int("S3_PRESIGN_EXPIRY_SECONDS", default=300))
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES_NAMES = ("default", "faces", "documents", "reports")
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_EXPIRES = 3600
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(ROOT_DIR / ".run" / "celerybeat-schedule")
+# Each entry says where it runs: public jobs say so in their name; tenant fan-outs are spread out by the job.
+CELERY_BEAT_SCHEDULE = {
+    "public.outbox-drain": {"task": "outbox.tasks.outbox_drain_task", "schedule": 5.0},
+}
+
+# --- personal data ----------------------------------------------------------------------------------
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY")
+ID_HASH_KEY = env("ID_HASH_KEY")
+
+# --- auth -------------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.passwords.CharacterClassesValidator"},
+]
+ACCESS_TOKEN_TTL = timedelta(minutes=env.int("ACCESS_TOKEN_MINUTES", default=30))
+REFRESH_TOKEN_TTL = timedelta(days=env.int("REFRESH_TOKEN_DAYS", default=14))
+LOGIN_MAX_FAILURES = 5
+LOGIN_LOCKOUT = timedelta(minutes=15)
+
+# --- API --------------------------------------------------------------------------------------------
+API_LEVEL = 1
+ACTOR_RESOLVER = "accounts.selectors.actor_for_request"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "core.permissions.TenantAccess",
+        "core.permissions.HasActionPermission",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "core.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"login": env("LOGIN_THROTTLE_RATE", default="20/min")},
+    "UNAUTHENTICATED_USER": None,
+}
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "core.exceptions.ExceptionHandler",
+    "EXCEPTION_FORMATTER_CLASS": "core.exceptions.ExceptionFormatter",
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "409", "429", "503"],
+    "ERROR_SCHEMAS": {
+        "409": "core.openapi.ErrorResponse409Serializer",
+        "503": "core.openapi.ErrorResponse503Serializer",
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "医师定期考核与医务管理平台 API",
+    "DESCRIPTION": "Province platform for the periodic assessment of physicians and hospital medical affairs.",
+    "VERSION": "1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/(h/\{tenant_slug\}/)?api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
+        "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
+        "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
+        "ErrorCode401Enum": "drf_standardized_errors.openapi_serializers.ErrorCode401Enum.choices",
+        "ErrorCode403Enum": "drf_standardized_errors.openapi_serializers.ErrorCode403Enum.choices",
+        "ErrorCode404Enum": "drf_standardized_errors.openapi_serializers.ErrorCode404Enum.choices",
+        "ErrorCode405Enum": "drf_standardized_errors.openapi_serializers.ErrorCode405Enum.choices",
+        "ErrorCode406Enum": "drf_standardized_errors.openapi_serializers.ErrorCode406Enum.choices",
+        "ErrorCode415Enum": "drf_standardized_errors.openapi_serializers.ErrorCode415Enum.choices",
+        "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
+        "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
+    },
+    "SERVE_URLCONF": "config.urls_schema",
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+    ],
+}
+
+# --- logging: JSON lines with the request ID --------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "django.db.backends": {"level": "INFO"},
+    },
+}

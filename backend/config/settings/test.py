@@ -1,0 +1,14 @@
+"""`make test`: the same real services, kept apart from the demo's data (own database, Redis db, bucket)."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import CACHES, REDIS_URL, S3_BUCKET, env
+
+TEST_REDIS_URL = env("TEST_REDIS_URL", default=REDIS_URL.rstrip("/") + "/1")
+REDIS_URL = TEST_REDIS_URL
+CACHES["default"]["LOCATION"] = TEST_REDIS_URL
+CELERY_BROKER_URL = TEST_REDIS_URL
+CELERY_RESULT_BACKEND = TEST_REDIS_URL
+S3_BUCKET = env("TEST_S3_BUCKET", default=f"{S3_BUCKET}-test")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in tests only
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"login": "100000/min"}  # noqa: F405 - the throttle test sets its own

@@ -1,0 +1,18 @@
+"""Public API: /api/v1/... (the province platform). Tenant routes live in urls_tenant.py."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("core.api.urls")),
+    path("", include("accounts.api.urls")),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
+
+handler404 = "core.exceptions.not_found_view"
+handler500 = "core.exceptions.server_error_view"

@@ -1,0 +1,228 @@
+"""Seed the demo province: Zhejiang with three cities and their districts (real division codes), commissions,
+8 hospitals that are tenants, 2 more institutions that are not, an industry organisation, 2 assessment bodies,
+300 physicians and one account for every role (listed in README.md). Runs once: a second run sees the data
+and does nothing. Passwords are hashed once and shared (hashing costs ~200 ms a row)."""
+
+import random
+import time
+from datetime import date, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - the documented demo password
+
+REGIONS = {
+    ("330000", "浙江省"): {
+        ("330100", "杭州市"): [
+            ("330102", "上城区"),
+            ("330105", "拱墅区"),
+            ("330106", "西湖区"),
+            ("330108", "滨江区"),
+        ],
+        ("330200", "宁波市"): [("330203", "海曙区"), ("330205", "江北区"), ("330212", "鄞州区")],
+        ("330300", "温州市"): [("330302", "鹿城区"), ("330303", "龙湾区"), ("330304", "瓯海区")],
+    }
+}
+
+# (name, slug or None when not a tenant, county code, type, grade)
+INSTITUTIONS = [
+    ("杭州市第一人民医院", "hz-sdyrmyy", "330102", "综合医院", "三级甲等"),
+    ("杭州市中医院", "hz-zyy", "330105", "中医医院", "三级甲等"),
+    ("杭州市西湖区人民医院", "hz-xhrmyy", "330106", "综合医院", "二级甲等"),
+    ("杭州市滨江医院", "hz-bjyy", "330108", "综合医院", "三级乙等"),
+    ("宁波市第一医院", "nb-dyyy", "330203", "综合医院", "三级甲等"),
+    ("宁波市鄞州人民医院", "nb-yzrmyy", "330212", "综合医院", "三级乙等"),
+    ("温州市人民医院", "wz-rmyy", "330302", "综合医院", "三级甲等"),
+    ("温州市中心医院", "wz-zxyy", "330303", "综合医院", "三级乙等"),
+    ("杭州市上城区湖滨街道社区卫生服务中心", None, "330102", "社区卫生服务中心", ""),
+    ("宁波市江北区庄桥街道社区卫生服务中心", None, "330205", "社区卫生服务中心", ""),
+]
+DEPARTMENTS = ["普外科", "心血管内科", "呼吸内科", "儿科", "妇产科", "急诊科", "骨科", "麻醉科"]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈"
+)
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰文斌宇浩凯健俊帆鑫波宁婷雪琳晨阳欣怡佳"
+TITLES = ["主任医师", "副主任医师", "主治医师", "医师"]
+CATEGORIES = ["clinical"] * 7 + ["tcm", "dental", "public_health"]
+
+
+def id_card_number(region_code: str, birth: date, seq: int) -> str:
+    """A well-formed 18-digit ID-card number (GB 11643 check digit) for made-up people."""
+    body = f"{region_code}{birth:%Y%m%d}{seq % 1000:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+    return body + check
+
+
+class Command(BaseCommand):
+    help = "Seed the demo province (once)."
+
+    def handle(self, *args, **options):
+        from organizations.models import Region
+
+        if Region.objects.filter(code="330000").exists():
+            self.stdout.write("demo data already present: nothing to do")
+            return
+        started = time.monotonic()
+        self.seed()
+        self.stdout.write(self.style.SUCCESS(f"demo province seeded in {time.monotonic() - started:.1f} s"))
+
+    @transaction.atomic
+    def seed(self):
+        from accounts.models import Membership, User
+        from accounts.roles import Role
+        from core.crypto import encrypt, keyed_hash
+        from organizations.models import Department, Organization, Region
+        from physicians.models import Physician
+        from tenants.services import tenant_provision
+
+        rng = random.Random(2026)  # noqa: S311 - demo data, reproducible
+        password = make_password(DEMO_PASSWORD)
+        regions: dict[str, Region] = {}
+        for (pcode, pname), cities in REGIONS.items():
+            province = Region.objects.create(code=pcode, name=pname, level="province", path=f"{pcode}/")
+            regions[pcode] = province
+            for (ccode, cname), counties in cities.items():
+                city = Region.objects.create(
+                    code=ccode, name=cname, level="city", parent=province, path=f"{province.path}{ccode}/"
+                )
+                regions[ccode] = city
+                for kcode, kname in counties:
+                    regions[kcode] = Region.objects.create(
+                        code=kcode, name=kname, level="county", parent=city, path=f"{city.path}{kcode}/"
+                    )
+
+        def org(name, kind, region, **extra):
+            return Organization.objects.create(
+                name=name,
+                kind=kind,
+                region=region,
+                region_path=region.path,
+                contact_phone="0571-8888" + "0000",
+                address=f"{region.name}{name}",
+                **extra,
+            )
+
+        commissions = {
+            "330000": org("浙江省卫生健康委员会", "commission", regions["330000"]),
+            "330100": org("杭州市卫生健康委员会", "commission", regions["330100"]),
+            "330200": org("宁波市卫生健康委员会", "commission", regions["330200"]),
+            "330300": org("温州市卫生健康委员会", "commission", regions["330300"]),
+        }
+        for code, region in regions.items():
+            if region.level == "county":
+                suffix = "卫生健康局"
+                commissions[code] = org(f"{region.parent.name}{region.name}{suffix}", "commission", region)
+
+        association = org(
+            "浙江省医师协会",
+            "industry_org",
+            regions["330000"],
+            unified_social_credit_code="51330000MJ0000001A",
+            is_assessment_body=True,
+        )
+        hospitals = []
+        for i, (name, slug, county, kind, grade) in enumerate(INSTITUTIONS):
+            hospital = org(
+                name,
+                "institution",
+                regions[county],
+                institution_type=kind,
+                grade=grade,
+                unified_social_credit_code=f"1233{county[2:6]}{i:08d}",
+                is_assessment_body=(slug == "hz-sdyrmyy"),
+            )
+            departments = [
+                Department(organization=hospital, name=d, code=f"D{j + 1:02d}")
+                for j, d in enumerate(DEPARTMENTS)
+            ]
+            Department.objects.bulk_create(departments)
+            hospitals.append((hospital, slug, departments))
+
+        users: dict[str, User] = {}
+
+        def account(username, name, organization, role, department=None):
+            user = users.get(username)
+            if user is None:
+                user = User.objects.create(
+                    username=username,
+                    name=name,
+                    password=password,
+                    must_change_password=False,
+                    phone=f"138{len(users):08d}",
+                )
+                users[username] = user
+            Membership.objects.create(user=user, organization=organization, role=role, department=department)
+            return user
+
+        account("zj_admin", "省卫健委管理员", commissions["330000"], Role.PROVINCE_ADMIN)
+        account("hz_admin", "杭州市卫健委管理员", commissions["330100"], Role.CITY_ADMIN)
+        account("nb_admin", "宁波市卫健委管理员", commissions["330200"], Role.CITY_ADMIN)
+        account("wz_admin", "温州市卫健委管理员", commissions["330300"], Role.CITY_ADMIN)
+        account("xh_admin", "西湖区卫健局管理员", commissions["330106"], Role.COUNTY_ADMIN)
+        account("sc_admin", "上城区卫健局管理员", commissions["330102"], Role.COUNTY_ADMIN)
+        account("expert1", "考核专家", commissions["330000"], Role.EXPERT)
+        account("assoc_admin", "医师协会管理员", association, Role.INDUSTRY_ADMIN)
+        account("body1_reviewer", "医师协会审核员", association, Role.ASSESSMENT_REVIEWER)
+
+        hz1, _slug, hz1_depts = hospitals[0]
+        nb1 = hospitals[4][0]
+        account("body2_reviewer", "市一医院考核审核员", hz1, Role.ASSESSMENT_REVIEWER)
+        account("hz1_affairs", "市一医院医务部", hz1, Role.MEDICAL_AFFAIRS)
+        account("hz1_head", "普外科主任", hz1, Role.DEPARTMENT_HEAD, department=hz1_depts[0])
+        doctor = account("hz1_doctor", "王伟", hz1, Role.DOCTOR, department=hz1_depts[0])
+
+        for hospital, slug, _departments in hospitals:
+            if slug is None:
+                continue
+            admin = None
+            if hospital == hz1:
+                admin = User.objects.create(
+                    username="hz1_admin", name="市一医院管理员", password=password, must_change_password=False
+                )
+            elif hospital == nb1:
+                admin = User.objects.create(
+                    username="nb1_admin", name="宁波一院管理员", password=password, must_change_password=False
+                )
+            tenant_provision(organization=hospital, slug=slug, admin_user=admin)
+
+        physicians = []
+        seq = 0
+        for hospital, _slug, departments in hospitals:
+            count = 33 if hospital.institution_type != "社区卫生服务中心" else 18
+            for _ in range(count):
+                seq += 1
+                birth = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 12000))
+                id_card = id_card_number(hospital.region.code, birth, seq)
+                physicians.append(
+                    Physician(
+                        name=rng.choice(SURNAMES)
+                        + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2]))),
+                        gender=rng.choice(["男", "女"]),
+                        birth_date=birth,
+                        id_card_encrypted=encrypt(id_card),
+                        id_card_hash=keyed_hash(id_card),
+                        id_card_last4=id_card[-4:],
+                        phone=f"139{seq:08d}",
+                        licence_number=f"1103{hospital.region.code}{seq:05d}",
+                        practice_category=rng.choice(CATEGORIES),
+                        practice_scope="内科专业" if rng.random() < 0.5 else "外科专业",
+                        title=rng.choice(TITLES),
+                        organization=hospital,
+                        region_path=hospital.region_path,
+                        department=rng.choice(departments),
+                    )
+                )
+        physicians = physicians[:300]
+        physicians[0].user = doctor
+        physicians[0].name = doctor.name
+        physicians[0].organization = hz1
+        physicians[0].region_path = hz1.region_path
+        physicians[0].department = hz1_depts[0]
+        Physician.objects.bulk_create(physicians, batch_size=500)
+        self.stdout.write(
+            f"{len(regions)} regions, {Organization.objects.count()} organisations, "
+            f"{sum(1 for h in hospitals if h[1])} tenants, {len(physicians)} physicians, {len(users) + 2} accounts"
+        )

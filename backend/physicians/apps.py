@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PhysiciansConfig(AppConfig):
+    name = "physicians"
+    verbose_name = "医师 Physicians"
