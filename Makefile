@@ -22,6 +22,7 @@ services-down:
 migrate: services
 	$(MANAGE) migrate_schemas --shared -v 0
 	$(MANAGE) migrate_tenants
+	$(MANAGE) storage_init
 
 seed: migrate
 	$(MANAGE) seed_demo

@@ -15,10 +15,9 @@ class RequestIdMiddleware:
             incoming if 8 <= len(incoming) <= 64 and incoming.replace("-", "").isalnum() else uuid.uuid4().hex
         )
         request.request_id = rid
-        token = request_id_var.set(rid)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        # Not reset at the end: Django logs 4xx/5xx responses after the middleware chain has returned, and
+        # those lines must carry the ID too. The next request on this thread sets its own.
+        request_id_var.set(rid)
+        response = self.get_response(request)
         response["X-Request-ID"] = rid
         return response
