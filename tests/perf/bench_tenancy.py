@@ -162,7 +162,7 @@ def main():
     elapsed, rss, _k, rc = run_migrate()
     assert rc == 0
     left = len(schema_sql.pending_by_schema())
-    line(f"additive migration: resumed run over the rest", f"{elapsed:.1f} s", f"{left} left after")
+    line("additive migration: resumed run over the rest", f"{elapsed:.1f} s", f"{left} left after")
     line("additive migration: both runs together", f"{elapsed + elapsed_killed:.1f} s", "goal <= 120 s")
     line("peak memory of a migrate_tenants process", f"{rss:.0f} MB", "goal < 1.5 GB")
 
@@ -260,7 +260,7 @@ def main():
             peak = max(peak, backend_mb())
     line("backend memory, fresh connection", f"{base_mb:.1f} MB")
     line(f"backend memory after {n} tenants on one connection", f"{unbounded:.1f} MB", "without recycling")
-    line(f"backend memory peak, recycled every 50 schemas", f"{peak:.1f} MB", "bounded")
+    line("backend memory peak, recycled every 50 schemas", f"{peak:.1f} MB", "bounded")
 
     connection.close()
     shutil.rmtree(tmp, ignore_errors=True)
