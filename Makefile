@@ -23,6 +23,7 @@ migrate: services
 	$(MANAGE) migrate_schemas --shared -v 0
 	$(MANAGE) migrate_tenants
 	$(MANAGE) storage_init
+	$(MANAGE) collectstatic --noinput -v 0
 
 seed: migrate
 	$(MANAGE) seed_demo

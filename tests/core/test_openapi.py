@@ -18,3 +18,16 @@ def test_tenant_routes_are_documented_under_their_slug():
     text = SCHEMA.read_text()
     assert "/h/{tenant_slug}/api/v1/archives/:" in text
     assert "/api/v1/health/:" in text
+
+
+def test_schema_and_docs_are_served_without_a_cdn(db):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    schema = client.get("/api/schema/")
+    docs = client.get("/api/docs/")
+    assert schema.status_code == 200
+    assert b"/h/{tenant_slug}/api/v1/archives/" in schema.content
+    assert docs.status_code == 200
+    assert b"/static/drf_spectacular_sidecar/" in docs.content
+    assert b"cdn.jsdelivr" not in docs.content

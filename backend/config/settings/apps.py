@@ -14,6 +14,7 @@ PUBLIC_ONLY = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "core",
     "tenants",

@@ -12,3 +12,4 @@ S3_BUCKET = env("TEST_S3_BUCKET", default=f"{S3_BUCKET}-test")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in tests only
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"login": "100000/min"}  # noqa: F405 - the throttle test sets its own
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
