@@ -27,11 +27,17 @@ def _pair_output(pair, user):
     ).data
 
 
-class LoginView(APIView):
+class _AnonymousAuthView(APIView):
+    """Login and refresh: no token needed, throttled per client IP."""
+
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+
+
+class LoginView(_AnonymousAuthView):
+    """Log in with username and password: an access token and a refresh token. 登录。"""
 
     @extend_schema(request=LoginInput, responses={200: TokenPairOutput}, operation_id="auth_login")
     def post(self, request):
@@ -41,11 +47,8 @@ class LoginView(APIView):
         return Response(_pair_output(pair, user))
 
 
-class RefreshView(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+class RefreshView(_AnonymousAuthView):
+    """Exchange a refresh token for a new pair; the old one stops working. 刷新令牌。"""
 
     @extend_schema(request=RefreshInput, responses={200: TokenPairOutput}, operation_id="auth_refresh")
     def post(self, request):

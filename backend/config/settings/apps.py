@@ -34,16 +34,13 @@ TENANT_ONLY = [
     "archives",
 ]
 
+THIRD_PARTY = {"rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "drf_standardized_errors"}
+
+# The project's own apps (tests/core/test_app_lists.py checks each is in exactly one list).
 LOCAL_APPS = {
-    "core",
-    "tenants",
-    "organizations",
-    "accounts",
-    "physicians",
-    "audit",
-    "outbox",
-    "archives",
-    "demo",
+    app
+    for app in PUBLIC_ONLY + BOTH + TENANT_ONLY
+    if not app.startswith(("django.", "django_tenants")) and app not in THIRD_PARTY
 }
 
 SHARED_APPS = PUBLIC_ONLY + BOTH
