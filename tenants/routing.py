@@ -20,7 +20,7 @@ from django.urls import get_script_prefix, set_script_prefix
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
-from core.exceptions import error_response
+from core.exceptions import OUTAGES, error_response
 
 TENANT_PATH = re.compile(r"^/h/(?P<slug>[a-z0-9][a-z0-9-]{0,39})(?P<rest>/.*)$")
 
@@ -85,7 +85,12 @@ class TenantRoutingMiddleware:
                 connection.set_schema_to_public()
             return self.get_response(request)
 
-        ref = lookup(match["slug"])
+        try:
+            ref = lookup(match["slug"])
+        except OUTAGES:
+            return error_response(
+                503, "service_unavailable", _("服务暂不可用，请稍后重试。"), error_type="server_error"
+            )
         if ref is None:
             return error_response(404, "tenant_not_found", _("未找到该医院。"))
         request.tenant = ref

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from config.settings.apps import INSTALLED_APPS, SHARED_APPS, TENANT_APPS  # noqa: F401
 
@@ -106,6 +107,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(ROOT_DIR / ".run" / "celerybeat-schedule")
 # Each entry says where it runs: public jobs say so in their name; tenant fan-outs are spread out by the job.
 CELERY_BEAT_SCHEDULE = {
     "public.outbox-drain": {"task": "outbox.tasks.outbox_drain_task", "schedule": 5.0},
+    # reads every tenant schema from public, one after the other
+    "all-tenants.dangling-references": {
+        "task": "tenants.tasks.dangling_references_check",
+        "schedule": crontab(hour=3, minute=17),
+    },
 }
 
 # --- personal data ----------------------------------------------------------------------------------
