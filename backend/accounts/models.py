@@ -41,6 +41,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     failed_login_count = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Accounts are never hard-deleted: "delete" deactivates and stamps this; the username stays taken.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -99,3 +101,53 @@ class AuthToken(BaseModel):
 
     class Meta:
         indexes = [models.Index(fields=["user", "kind"])]
+
+
+class PasswordHistory(models.Model):
+    """The last password hashes of a user: a new password may not repeat the last five."""
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class WeChatIdentity(BaseModel):
+    """A WeChat identity (mini-program openid) bound to a physician's account. One per account and per openid;
+    bound with a one-time code, rebound only by the institution."""
+
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="wechat")
+    appid = models.CharField(max_length=32)
+    openid = models.CharField(max_length=64)
+    unionid = models.CharField(max_length=64, blank=True)
+    bound_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["appid", "openid"], name="wechat_openid_unique")]
+
+
+class BindCodeChannel(models.TextChoices):
+    SMS = "sms", "短信"
+    INSTITUTION = "institution", "机构发放"
+
+
+class BindCode(BaseModel):
+    """A one-time code that lets a physician bind WeChat to their account: sent by SMS or issued by the
+    institution. Stored hashed, short-lived, a few attempts, used once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="bind_codes")
+    channel = models.CharField(max_length=16, choices=BindCodeChannel.choices)
+    code_hash = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]

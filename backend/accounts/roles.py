@@ -1,5 +1,6 @@
-"""The fixed role vocabulary: which organisation kind holds each role, its permission codes, and whether it
-reads down a jurisdiction (supervisory). A role maps to codes here and nowhere else."""
+"""The fixed role vocabulary: which organisation kind (and commission level) holds each role, its permission
+codes, whether it reads down a jurisdiction (supervisory), and which roles it may grant to whom.
+A role maps to codes here and nowhere else."""
 
 from dataclasses import dataclass
 
@@ -27,39 +28,117 @@ class Role(models.TextChoices):
 class RoleSpec:
     kinds: frozenset[str]
     codes: frozenset[str]
-    supervisory: bool = False  # reads hospitals in its jurisdiction, read-only, masked, audited
+    supervisory: bool = False  # reads hospitals in its jurisdiction: read-only, masked, audited
+    level: str | None = None  # for commission roles: the region level of the commission
+    grants_below: frozenset[str] = frozenset()  # roles it may give in organisations below it
+    grants_own: frozenset[str] = frozenset()  # roles it may give in its own organisation
 
 
-_ALL_ADMIN = {Perm.ACCOUNT_VIEW, Perm.ACCOUNT_MANAGE, Perm.AUDIT_VIEW, Perm.PHYSICIAN_VIEW}
 _COMMISSION = frozenset({OrganizationKind.COMMISSION})
 _INSTITUTION = frozenset({OrganizationKind.INSTITUTION})
+_INDUSTRY = frozenset({OrganizationKind.INDUSTRY_ORG})
+_COMMISSION_CODES = frozenset(
+    {
+        Perm.ACCOUNT_VIEW,
+        Perm.ACCOUNT_MANAGE,
+        Perm.AUDIT_VIEW,
+        Perm.PHYSICIAN_VIEW,
+        Perm.ARCHIVE_VIEW,
+        Perm.ORG_VIEW,
+        Perm.ORG_MANAGE,
+        Perm.BODY_REVIEW,
+    }
+)
 
 ROLE_SPECS: dict[str, RoleSpec] = {
-    Role.PROVINCE_ADMIN: RoleSpec(_COMMISSION, frozenset(_ALL_ADMIN | {Perm.ARCHIVE_VIEW}), supervisory=True),
-    Role.CITY_ADMIN: RoleSpec(_COMMISSION, frozenset(_ALL_ADMIN | {Perm.ARCHIVE_VIEW}), supervisory=True),
-    Role.COUNTY_ADMIN: RoleSpec(_COMMISSION, frozenset(_ALL_ADMIN | {Perm.ARCHIVE_VIEW}), supervisory=True),
+    Role.PROVINCE_ADMIN: RoleSpec(
+        _COMMISSION,
+        _COMMISSION_CODES | {Perm.BODY_ASSIGN},
+        supervisory=True,
+        level="province",
+        grants_below=frozenset(
+            {Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.HOSPITAL_ADMIN, Role.INDUSTRY_ADMIN}
+        ),
+        grants_own=frozenset({Role.EXPERT}),
+    ),
+    Role.CITY_ADMIN: RoleSpec(
+        _COMMISSION,
+        _COMMISSION_CODES | {Perm.BODY_ASSIGN},
+        supervisory=True,
+        level="city",
+        grants_below=frozenset({Role.COUNTY_ADMIN, Role.HOSPITAL_ADMIN, Role.INDUSTRY_ADMIN}),
+        grants_own=frozenset({Role.EXPERT}),
+    ),
+    Role.COUNTY_ADMIN: RoleSpec(
+        _COMMISSION,
+        _COMMISSION_CODES,
+        supervisory=True,
+        level="county",
+        grants_below=frozenset({Role.HOSPITAL_ADMIN, Role.INDUSTRY_ADMIN}),
+    ),
     Role.ASSESSMENT_REVIEWER: RoleSpec(
-        frozenset({OrganizationKind.INSTITUTION, OrganizationKind.INDUSTRY_ORG}),
-        frozenset({Perm.PHYSICIAN_VIEW}),
+        _INSTITUTION | _INDUSTRY, frozenset({Perm.PHYSICIAN_VIEW, Perm.ORG_VIEW})
     ),
     Role.INDUSTRY_ADMIN: RoleSpec(
-        frozenset({OrganizationKind.INDUSTRY_ORG}), frozenset({Perm.ACCOUNT_VIEW, Perm.ACCOUNT_MANAGE})
+        _INDUSTRY,
+        frozenset(
+            {
+                Perm.ACCOUNT_VIEW,
+                Perm.ACCOUNT_MANAGE,
+                Perm.AUDIT_VIEW,
+                Perm.ORG_VIEW,
+                Perm.ORG_MANAGE,
+                Perm.BODY_APPLY,
+                Perm.PHYSICIAN_VIEW,
+            }
+        ),
+        grants_own=frozenset({Role.ASSESSMENT_REVIEWER, Role.EXPERT}),
     ),
     Role.HOSPITAL_ADMIN: RoleSpec(
         _INSTITUTION,
-        frozenset(_ALL_ADMIN | {Perm.ARCHIVE_VIEW, Perm.ARCHIVE_MANAGE, Perm.PHYSICIAN_MANAGE}),
+        frozenset(
+            {
+                Perm.ACCOUNT_VIEW,
+                Perm.ACCOUNT_MANAGE,
+                Perm.WECHAT_MANAGE,
+                Perm.AUDIT_VIEW,
+                Perm.ORG_VIEW,
+                Perm.ORG_MANAGE,
+                Perm.DEPARTMENT_MANAGE,
+                Perm.ARCHIVE_VIEW,
+                Perm.ARCHIVE_MANAGE,
+                Perm.PHYSICIAN_VIEW,
+                Perm.PHYSICIAN_MANAGE,
+                Perm.BODY_APPLY,
+            }
+        ),
+        grants_own=frozenset(
+            {Role.MEDICAL_AFFAIRS, Role.DEPARTMENT_HEAD, Role.DOCTOR, Role.ASSESSMENT_REVIEWER}
+        ),
     ),
     Role.MEDICAL_AFFAIRS: RoleSpec(
         _INSTITUTION,
-        frozenset({Perm.PHYSICIAN_VIEW, Perm.PHYSICIAN_MANAGE, Perm.ARCHIVE_VIEW, Perm.ARCHIVE_MANAGE}),
+        frozenset(
+            {
+                Perm.ORG_VIEW,
+                Perm.DEPARTMENT_MANAGE,
+                Perm.WECHAT_MANAGE,
+                Perm.PHYSICIAN_VIEW,
+                Perm.PHYSICIAN_MANAGE,
+                Perm.ARCHIVE_VIEW,
+                Perm.ARCHIVE_MANAGE,
+            }
+        ),
     ),
-    Role.DEPARTMENT_HEAD: RoleSpec(_INSTITUTION, frozenset({Perm.PHYSICIAN_VIEW, Perm.ARCHIVE_VIEW})),
+    Role.DEPARTMENT_HEAD: RoleSpec(
+        _INSTITUTION, frozenset({Perm.ORG_VIEW, Perm.PHYSICIAN_VIEW, Perm.ARCHIVE_VIEW})
+    ),
     Role.DOCTOR: RoleSpec(_INSTITUTION, frozenset({Perm.SELF_SERVICE})),
-    Role.EXPERT: RoleSpec(
-        frozenset({OrganizationKind.COMMISSION, OrganizationKind.INSTITUTION, OrganizationKind.INDUSTRY_ORG}),
-        frozenset(),
-    ),
+    Role.EXPERT: RoleSpec(_COMMISSION | _INSTITUTION | _INDUSTRY, frozenset()),
 }
+
+# Roles whose holders are institution or commission staff (periodic password change, MLPS level 3).
+STAFF_ROLES = frozenset(r for r in Role if r != Role.DOCTOR)
 
 
 def codes_for(role: str) -> frozenset[str]:
@@ -70,3 +149,32 @@ def codes_for(role: str) -> frozenset[str]:
 def is_supervisory(role: str) -> bool:
     spec = ROLE_SPECS.get(role)
     return bool(spec and spec.supervisory)
+
+
+def role_fits(role: str, organization) -> bool:
+    """Whether an organisation can hold the role (kind, and the commission's level)."""
+    spec = ROLE_SPECS.get(role)
+    if spec is None or organization.kind not in spec.kinds:
+        return False
+    if spec.level is not None:
+        return organization.region.level == spec.level
+    return True
+
+
+def may_grant(*, granter_role: str, granter_org, role: str, target_org) -> bool:
+    """Whether a holder of `granter_role` in `granter_org` may give `role` in `target_org`.
+
+    Own organisation: only the roles in grants_own. Below: the target must lie strictly inside the granter's
+    jurisdiction (a commission's region subtree, not the commission itself) and the role in grants_below.
+    The role must always fit the target organisation.
+    """
+    spec = ROLE_SPECS.get(granter_role)
+    if spec is None or not role_fits(role, target_org):
+        return False
+    if target_org.id == granter_org.id:
+        return role in spec.grants_own
+    if granter_org.kind != OrganizationKind.COMMISSION or role not in spec.grants_below:
+        return False
+    return target_org.region_path.startswith(granter_org.region_path) and not (
+        target_org.kind == OrganizationKind.COMMISSION and target_org.region_path == granter_org.region_path
+    )

@@ -1,17 +1,39 @@
 """Reads about accounts, scoped to the caller."""
 
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from accounts.roles import codes_for, is_supervisory
-from core.actor import AccessMode, Actor
+from core.actor import AccessMode, Actor, Reach
 from core.errors import ApplicationError
+
+
+@cache
+def _reach_extensions():
+    return [import_string(path) for path in getattr(settings, "ACTOR_REACH_EXTENSIONS", [])]
+
+
+def reach_for(organization, role: str) -> Reach:
+    """A commission reaches its subtree; anyone else its own organisation, plus what extensions add
+    (an assessment body: the institutions and counties assigned to it)."""
+    if organization.kind == "commission":
+        reach = Reach(region_prefixes=(organization.region_path,))
+    else:
+        reach = Reach(organization_ids=frozenset({organization.id}))
+    for extend in _reach_extensions():
+        reach = reach.merge(extend(organization=organization, role=role))
+    return reach
 
 
 def _actor(m: Membership, mode: AccessMode = AccessMode.MEMBER) -> Actor:
     org = m.organization
     codes = codes_for(m.role)
     return Actor(
+        reach=reach_for(org, m.role),
         user_id=m.user_id,
         organization_id=org.id,
         organization_kind=org.kind,

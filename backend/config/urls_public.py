@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_v1 = [
     path("", include("core.api.urls")),
     path("", include("accounts.api.urls")),
+    path("", include("jobs.api.urls")),
 ]
 
 urlpatterns = [

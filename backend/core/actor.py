@@ -14,6 +14,27 @@ class AccessMode(StrEnum):
 
 
 @dataclass(frozen=True)
+class Reach:
+    """What an actor may see in the province platform: whole region subtrees (a commission's jurisdiction,
+    the counties an assessment body serves) and single organisations (its own, the institutions assigned to it).
+    """
+
+    region_prefixes: tuple[str, ...] = ()
+    organization_ids: frozenset = frozenset()
+
+    def merge(self, other: "Reach") -> "Reach":
+        return Reach(
+            region_prefixes=tuple(dict.fromkeys(self.region_prefixes + other.region_prefixes)),
+            organization_ids=self.organization_ids | other.organization_ids,
+        )
+
+    def contains(self, *, region_path: str, organization_id) -> bool:
+        return organization_id in self.organization_ids or any(
+            region_path.startswith(prefix) for prefix in self.region_prefixes
+        )
+
+
+@dataclass(frozen=True)
 class Actor:
     user_id: object
     organization_id: object | None = None
@@ -23,6 +44,7 @@ class Actor:
     department_id: object | None = None
     codes: frozenset[str] = field(default_factory=frozenset)
     mode: AccessMode = AccessMode.MEMBER
+    reach: Reach = field(default_factory=Reach)
 
     def has(self, code: str) -> bool:
         return code in self.codes
@@ -30,3 +52,12 @@ class Actor:
     @property
     def is_supervisor(self) -> bool:
         return self.mode == AccessMode.SUPERVISOR
+
+    @property
+    def is_commission(self) -> bool:
+        return self.organization_kind == "commission"
+
+    @property
+    def masks_personal_data(self) -> bool:
+        """Commissions read personal data of physicians masked (supervision), institutions see their own."""
+        return self.is_supervisor or self.is_commission

@@ -46,6 +46,17 @@ class Organization(BaseModel):
         max_length=16, choices=OrganizationStatus.choices, default=OrganizationStatus.ACTIVE
     )
     is_assessment_body = models.BooleanField(default=False)
+    email = models.EmailField(blank=True)
+    # Set by the commission (bulk allow / disallow): only then may the organisation apply to be a body.
+    may_apply_assessment_body = models.BooleanField(default=False)
+    # A commission's assessment committee (考核管理委员会) and assessment office (考核办公室).
+    committee_name = models.CharField(max_length=128, blank=True)
+    committee_director = models.CharField(max_length=64, blank=True)
+    committee_phone = models.CharField(max_length=32, blank=True)
+    office_name = models.CharField(max_length=128, blank=True)
+    office_director = models.CharField(max_length=64, blank=True)
+    office_phone = models.CharField(max_length=32, blank=True)
+    office_address = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["region_path", "name"]
@@ -67,6 +78,7 @@ class Department(BaseModel):
     )
     name = models.CharField(max_length=64)
     code = models.CharField(max_length=32, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
     class Meta:

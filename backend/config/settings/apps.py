@@ -23,6 +23,8 @@ PUBLIC_ONLY = [
     "physicians",
     "audit",
     "outbox",
+    "jobs",
+    "assessment_bodies",
     "demo",
 ]
 

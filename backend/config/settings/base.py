@@ -131,6 +131,8 @@ LOGIN_LOCKOUT = timedelta(minutes=15)
 # --- API --------------------------------------------------------------------------------------------
 API_LEVEL = 1
 ACTOR_RESOLVER = "accounts.selectors.actor_for_request"
+# Functions (organization, role) -> core.actor.Reach that widen what an actor reaches (assessment bodies).
+ACTOR_REACH_EXTENSIONS: list[str] = []
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [

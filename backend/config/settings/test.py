@@ -13,3 +13,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in 
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"login": "100000/min"}  # noqa: F405 - the throttle test sets its own
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Parallel runs (several checkouts or helpers on one machine) keep apart with TEST_DB_SUFFIX.
+DATABASES["default"]["TEST"] = {"NAME": "test_platform" + env("TEST_DB_SUFFIX", default="")}  # noqa: F405

@@ -1,0 +1,1 @@
+"""Assessment bodies: applications, reviews and assignments (public schema)."""
