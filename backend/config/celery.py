@@ -18,4 +18,6 @@ app.conf.task_routes = {
     "documents.*": {"queue": "documents"},
     "reports.*": {"queue": "reports"},
 }
+# Workers log through Django's LOGGING (JSON lines), not Celery's own formatter.
+app.conf.worker_hijack_root_logger = False
 app.autodiscover_tasks()

@@ -7,6 +7,7 @@ api_v1 = [
     path("", include("core.api.urls")),
     path("", include("accounts.api.urls")),
     path("", include("jobs.api.urls")),
+    path("", include("organizations.api.region_urls")),
 ]
 
 urlpatterns = [
