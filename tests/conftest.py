@@ -62,10 +62,10 @@ def world(django_db_setup, django_db_blocker):
         w.province, w.city_x, w.city_y = province, city_x, city_y
         w.commission_x = org("杭州市卫生健康委员会", "commission", city_x)
         w.hospital_a = org(
-            "杭州市第一人民医院", "institution", city_x, unified_social_credit_code="12330100A00000001X"
+            "杭州市第一人民医院", "institution", city_x, unified_social_credit_code="12330100A000000013"
         )
         w.hospital_b = org(
-            "宁波市第二医院", "institution", city_y, unified_social_credit_code="12330200B00000002X"
+            "宁波市第二医院", "institution", city_y, unified_social_credit_code="12330200B00000002N"
         )
         w.dept_a = Department.objects.create(organization=w.hospital_a, name="普外科")
         w.dept_b = Department.objects.create(organization=w.hospital_b, name="心内科")

@@ -8,6 +8,12 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("jobs.api.urls")),
     path("", include("organizations.api.region_urls")),
+    path("", include("organizations.api.urls")),
+    path("", include("accounts.api.account_urls")),
+    path("", include("accounts.api.wechat_urls")),
+    path("", include("audit.api.urls")),
+    path("", include("physicians.api.urls")),
+    path("", include("assessment_bodies.api.urls")),
 ]
 
 urlpatterns = [

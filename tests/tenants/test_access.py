@@ -1,41 +1,13 @@
 """Who may use a tenant route: members, and supervisors read-only. Everyone else gets 404, for every route,
 also when the slug or an ID in the path is changed to another hospital's."""
 
-import re
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from audit.models import AuditEvent
 from tests.conftest import login
+from tests.routes import fill, routes
 
-
-def tenant_routes():
-    """(path template, methods) for every route of the tenant URLconf."""
-
-    def walk(patterns, prefix=""):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                yield from walk(p.url_patterns, prefix + str(p.pattern))
-            elif isinstance(p, URLPattern):
-                view = p.callback
-                cls = getattr(view, "cls", None) or getattr(view, "view_class", None)
-                actions = getattr(view, "actions", None)
-                methods = (
-                    sorted(actions)
-                    if actions
-                    else [m for m in ("get", "post", "put", "patch", "delete") if cls and hasattr(cls, m)]
-                )
-                yield prefix + str(p.pattern), methods
-
-    return list(walk(get_resolver("config.urls_tenant").url_patterns))
-
-
-def fill(template: str, ids: dict) -> str:
-    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), template)
-
-
-ROUTES = tenant_routes()
+ROUTES = routes("config.urls_tenant")
 
 
 def test_the_walk_covers_the_tenant_routes():

@@ -1,4 +1,4 @@
-"""Seed the demo province: Zhejiang with three cities and their districts (real division codes), commissions,
+"""Seed the demo province: Zhejiang with its 11 cities and 90 counties (real division codes), their commissions,
 8 hospitals that are tenants, 2 more institutions that are not, an industry organisation, 2 assessment bodies,
 300 physicians and one account for every role (listed in README.md). Runs once: a second run sees the data
 and does nothing. Passwords are hashed once and shared (hashing costs ~200 ms a row)."""
@@ -11,20 +11,9 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - the documented demo password
+from demo.regions import ZHEJIANG
 
-REGIONS = {
-    ("330000", "浙江省"): {
-        ("330100", "杭州市"): [
-            ("330102", "上城区"),
-            ("330105", "拱墅区"),
-            ("330106", "西湖区"),
-            ("330108", "滨江区"),
-        ],
-        ("330200", "宁波市"): [("330203", "海曙区"), ("330205", "江北区"), ("330212", "鄞州区")],
-        ("330300", "温州市"): [("330302", "鹿城区"), ("330303", "龙湾区"), ("330304", "瓯海区")],
-    }
-}
+DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - the documented demo password
 
 # (name, slug or None when not a tenant, county code, type, grade)
 INSTITUTIONS = [
@@ -75,13 +64,14 @@ class Command(BaseCommand):
         from accounts.roles import Role
         from core.crypto import encrypt, keyed_hash
         from organizations.models import Department, Organization, Region
+        from organizations.validators import uscc_with_check
         from physicians.models import Physician
         from tenants.services import tenant_provision
 
         rng = random.Random(2026)  # noqa: S311 - demo data, reproducible
         password = make_password(DEMO_PASSWORD)
         regions: dict[str, Region] = {}
-        for (pcode, pname), cities in REGIONS.items():
+        for (pcode, pname), cities in ZHEJIANG.items():
             province = Region.objects.create(code=pcode, name=pname, level="province", path=f"{pcode}/")
             regions[pcode] = province
             for (ccode, cname), counties in cities.items():
@@ -105,22 +95,26 @@ class Command(BaseCommand):
                 **extra,
             )
 
-        commissions = {
-            "330000": org("浙江省卫生健康委员会", "commission", regions["330000"]),
-            "330100": org("杭州市卫生健康委员会", "commission", regions["330100"]),
-            "330200": org("宁波市卫生健康委员会", "commission", regions["330200"]),
-            "330300": org("温州市卫生健康委员会", "commission", regions["330300"]),
-        }
+        commissions = {}
         for code, region in regions.items():
             if region.level == "county":
-                suffix = "卫生健康局"
-                commissions[code] = org(f"{region.parent.name}{region.name}{suffix}", "commission", region)
+                name = f"{region.parent.name}{region.name}卫生健康局"
+            else:
+                name = f"{region.name}卫生健康委员会"
+            commissions[code] = org(
+                name,
+                "commission",
+                region,
+                committee_name=f"{region.name}医师定期考核管理委员会",
+                office_name=f"{region.name}医师定期考核办公室",
+                unified_social_credit_code=uscc_with_check(f"1133{code[2:6]}MB{len(commissions):07d}"),
+            )
 
         association = org(
             "浙江省医师协会",
             "industry_org",
             regions["330000"],
-            unified_social_credit_code="51330000MJ0000001A",
+            unified_social_credit_code=uscc_with_check("51330000MJ0000001"),
             is_assessment_body=True,
         )
         hospitals = []
@@ -131,7 +125,8 @@ class Command(BaseCommand):
                 regions[county],
                 institution_type=kind,
                 grade=grade,
-                unified_social_credit_code=f"1233{county[2:6]}{i:08d}",
+                unified_social_credit_code=uscc_with_check(f"1233{county[2:6]}A{i:08d}"),
+                may_apply_assessment_body=True,
                 is_assessment_body=(slug == "hz-sdyrmyy"),
             )
             departments = [
