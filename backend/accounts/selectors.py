@@ -83,3 +83,12 @@ def actor_for_request(request) -> Actor | None:
                 return _actor(m)
         raise ApplicationError(_("您不是该机构的成员。"), code="not_a_member")
     return _actor(memberships[0])
+
+
+def actor_for_membership(*, user, organization_id, role: str | None = None) -> Actor | None:
+    """The actor a user is when acting for an organisation (in a background job started from a request):
+    None when the user no longer holds an active membership there."""
+    for m in memberships_for_user(user):
+        if str(m.organization_id) == str(organization_id) and (role is None or m.role == role):
+            return _actor(m)
+    return None
