@@ -24,6 +24,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-occurred_at"]
+        indexes = [
+            # A commission's audit query is a prefix match on region_path.
+            models.Index(
+                fields=["region_path"], name="audit_region_path_prefix", opclasses=["varchar_pattern_ops"]
+            )
+        ]
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action}"
