@@ -13,6 +13,12 @@ from django.db import models
 
 from accounts.models import Membership, User
 from accounts.roles import Role
+from assessment_bodies.models import (
+    AssessmentBodyApplication,
+    AssessmentBodyApplicationAttachment,
+    AssessmentBodyApplicationHistory,
+    AssessmentBodyAssignment,
+)
 from accounts.services import membership_grant
 from audit.models import AuditEvent
 from jobs.models import Job
@@ -30,6 +36,10 @@ OWNED: dict[type[models.Model], str] = {
     User: "memberships__organization_id",
     AuditEvent: "organization_id",
     Job: "organization_id",
+    AssessmentBodyApplication: "organization_id",
+    AssessmentBodyApplicationAttachment: "application__organization_id",
+    AssessmentBodyApplicationHistory: "subject__organization_id",
+    AssessmentBodyAssignment: "body_id",
 }
 # Models with a foreign key to an organisation that are reached only through a row in OWNED, or are not
 # personal to one side (say why).

@@ -132,7 +132,7 @@ LOGIN_LOCKOUT = timedelta(minutes=15)
 API_LEVEL = 1
 ACTOR_RESOLVER = "accounts.selectors.actor_for_request"
 # Functions (organization, role) -> core.actor.Reach that widen what an actor reaches (assessment bodies).
-ACTOR_REACH_EXTENSIONS: list[str] = []
+ACTOR_REACH_EXTENSIONS: list[str] = ["assessment_bodies.selectors.reach_for_body"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -180,6 +180,7 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode415Enum": "drf_standardized_errors.openapi_serializers.ErrorCode415Enum.choices",
         "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
+        "AssessmentBodyApplicationStatusEnum": "assessment_bodies.models.ApplicationStatus.choices",
     },
     "SERVE_URLCONF": "config.urls_schema",
     "POSTPROCESSING_HOOKS": [
