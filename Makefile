@@ -46,7 +46,7 @@ openapi-check: services
 	diff -u backend/openapi.yaml .run/openapi.yaml || (echo "backend/openapi.yaml is stale: run make openapi"; exit 1)
 
 messages: install
-	$(MANAGE) makemessages -l en --ignore ".venv/*" --ignore "web/*" --ignore "miniprogram/*" --ignore ".run/*" \
+	$(MANAGE) makemessages -l en --no-wrap --ignore ".venv/*" --ignore "web/*" --ignore "miniprogram/*" --ignore ".run/*" \
 		--ignore "*/migrations/*" --ignore "tests/*"
 	cd backend && ../$(MANAGE) compilemessages -l en
 

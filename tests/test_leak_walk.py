@@ -13,13 +13,13 @@ from django.db import models
 
 from accounts.models import Membership, User
 from accounts.roles import Role
+from accounts.services import membership_grant
 from assessment_bodies.models import (
     AssessmentBodyApplication,
     AssessmentBodyApplicationAttachment,
     AssessmentBodyApplicationHistory,
     AssessmentBodyAssignment,
 )
-from accounts.services import membership_grant
 from audit.models import AuditEvent
 from jobs.models import Job
 from organizations.models import Department, Organization

@@ -13,12 +13,22 @@ class RefreshInput(serializers.Serializer):
     refresh = serializers.CharField(max_length=128)
 
 
+PASSWORD_CHANGE_REASONS = [
+    ("required", "required: first login or after a reset"),
+    ("expired", "expired: a staff password older than the maximum age"),
+]
+
+
 class TokenPairOutput(serializers.Serializer):
     access = serializers.CharField()
     refresh = serializers.CharField()
     access_expires_at = serializers.DateTimeField()
     refresh_expires_at = serializers.DateTimeField()
-    must_change_password = serializers.BooleanField()
+    must_change_password = serializers.BooleanField(
+        help_text="Until changed, every endpoint but password change, logout and /me/ answers 403 "
+        "password_change_required."
+    )
+    password_change_reason = serializers.ChoiceField(choices=PASSWORD_CHANGE_REASONS, allow_null=True)
 
 
 class PasswordChangeInput(serializers.Serializer):
@@ -51,4 +61,5 @@ class MeOutput(serializers.Serializer):
     username = serializers.CharField()
     name = serializers.CharField()
     must_change_password = serializers.BooleanField()
+    password_change_reason = serializers.ChoiceField(choices=PASSWORD_CHANGE_REASONS, allow_null=True)
     memberships = MembershipOutput(many=True)

@@ -13,18 +13,30 @@ from accounts.api.serializers import (
     RefreshInput,
     TokenPairOutput,
 )
+from accounts.services.passwords import password_change_reason
+
+
+def pair_data(pair, user) -> dict:
+    """A token pair and whether the user must change their password first (and why)."""
+    reason = password_change_reason(user)
+    return {
+        "access": pair.access,
+        "refresh": pair.refresh,
+        "access_expires_at": pair.access_expires_at,
+        "refresh_expires_at": pair.refresh_expires_at,
+        "must_change_password": reason is not None,
+        "password_change_reason": reason,
+    }
 
 
 def _pair_output(pair, user):
-    return TokenPairOutput(
-        {
-            "access": pair.access,
-            "refresh": pair.refresh,
-            "access_expires_at": pair.access_expires_at,
-            "refresh_expires_at": pair.refresh_expires_at,
-            "must_change_password": user.must_change_password,
-        }
-    ).data
+    return TokenPairOutput(pair_data(pair, user)).data
+
+
+class SelfServiceMixin:
+    """Views a mini-program token may call (the physician's self-service; see accounts.authentication)."""
+
+    miniprogram_allowed = True
 
 
 class _AnonymousAuthView(APIView):
@@ -34,6 +46,7 @@ class _AnonymousAuthView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+    miniprogram_allowed = True
 
 
 class LoginView(_AnonymousAuthView):
@@ -58,14 +71,21 @@ class RefreshView(_AnonymousAuthView):
         return Response(_pair_output(pair, user))
 
 
-class LogoutView(APIView):
+class LogoutView(SelfServiceMixin, APIView):
+    allowed_before_password_change = True
+
     @extend_schema(request=None, responses={204: None}, operation_id="auth_logout")
     def post(self, request):
         services.auth_logout(user=request.user, access_token=request.auth, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class PasswordChangeView(APIView):
+class PasswordChangeView(SelfServiceMixin, APIView):
+    """Change one's own password (policy: at least 8 characters of 3 kinds, none of the last five); every
+    token of the user is revoked. 修改密码。"""
+
+    allowed_before_password_change = True
+
     @extend_schema(request=PasswordChangeInput, responses={204: None}, operation_id="auth_password_change")
     def post(self, request):
         data = PasswordChangeInput(data=request.data)
@@ -74,18 +94,22 @@ class PasswordChangeView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MeView(APIView):
+class MeView(SelfServiceMixin, APIView):
+    allowed_before_password_change = True
+
     @extend_schema(responses={200: MeOutput}, operation_id="me_retrieve")
     def get(self, request):
         memberships = selectors.memberships_for_user(request.user)
         user = request.user
+        reason = password_change_reason(user)
         return Response(
             MeOutput(
                 {
                     "id": user.id,
                     "username": user.username,
                     "name": user.name,
-                    "must_change_password": user.must_change_password,
+                    "must_change_password": reason is not None,
+                    "password_change_reason": reason,
                     "memberships": memberships,
                 }
             ).data

@@ -5,17 +5,17 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import AuthToken, Membership, TokenKind, User
 from accounts.roles import ROLE_SPECS
+from accounts.services.passwords import password_set
 from accounts.tokens import new_token, token_hash
 from audit.services import audit_record
-from core.errors import ApplicationError
+from core.errors import ApplicationError, PermissionDenied
 
 # Checked against when the username does not exist, so that the reply takes as long as for a real user.
 _DUMMY_HASH = make_password("timing-equaliser")
@@ -24,7 +24,16 @@ _DUMMY_HASH = make_password("timing-equaliser")
 class LoginFailed(ApplicationError):
     status_code = 401
     default_code = "login_failed"
-    default_detail = _("用户名或密码错误，或账号已被锁定。")
+    default_detail = gettext_lazy("用户名或密码错误，或账号已被锁定。")
+
+
+class TokenScopeDenied(PermissionDenied):
+    default_code = "token_scope"
+    default_detail = gettext_lazy("只有医师账号可以登录小程序。")
+
+
+# _login_attempt's answer when the password was right but the account may not have mini-program tokens.
+MINIPROGRAM_REFUSED = object()
 
 
 @dataclass
@@ -35,12 +44,27 @@ class TokenPair:
     refresh_expires_at: datetime
 
 
+MINIPROGRAM = "miniprogram"
+
+
+def is_physician_account(user: User) -> bool:
+    """Whether the account is linked to a physician of the registry: only those get mini-program tokens."""
+    return User.objects.filter(pk=user.pk, physician__isnull=False).exists()
+
+
+def _ttls(client: str):
+    if client == MINIPROGRAM:
+        return settings.MINIPROGRAM_ACCESS_TOKEN_TTL, settings.MINIPROGRAM_REFRESH_TOKEN_TTL
+    return settings.ACCESS_TOKEN_TTL, settings.REFRESH_TOKEN_TTL
+
+
 def _issue_pair(user: User, *, client: str, family=None) -> TokenPair:
     now = timezone.now()
     access, access_hash = new_token()
     refresh, refresh_hash = new_token()
-    access_exp = now + settings.ACCESS_TOKEN_TTL
-    refresh_exp = now + settings.REFRESH_TOKEN_TTL
+    access_ttl, refresh_ttl = _ttls(client)
+    access_exp = now + access_ttl
+    refresh_exp = now + refresh_ttl
     kwargs = {"family": family} if family else {}
     parent = AuthToken.objects.create(
         user=user,
@@ -61,6 +85,11 @@ def _issue_pair(user: User, *, client: str, family=None) -> TokenPair:
     return TokenPair(access, refresh, access_exp, refresh_exp)
 
 
+def tokens_issue(*, user: User, client: str) -> TokenPair:
+    """A new token pair (a new family) for a user who has just proven who they are (WeChat login, bind)."""
+    return _issue_pair(user, client=client)
+
+
 def auth_login(*, username: str, password: str, client: str = "web", request=None) -> tuple[User, TokenPair]:
     """Password login with lockout.
 
@@ -72,11 +101,13 @@ def auth_login(*, username: str, password: str, client: str = "web", request=Non
     outcome = _login_attempt(username=username, password=password, client=client, request=request)
     if outcome is None:
         raise LoginFailed()
+    if outcome is MINIPROGRAM_REFUSED:
+        raise TokenScopeDenied()
     return outcome
 
 
 @transaction.atomic
-def _login_attempt(*, username, password, client, request) -> tuple[User, TokenPair] | None:
+def _login_attempt(*, username, password, client, request) -> tuple[User, TokenPair] | object | None:
     now = timezone.now()
     user = User.objects.select_for_update().filter(username=username).first()
     if user is None:
@@ -100,6 +131,10 @@ def _login_attempt(*, username, password, client, request) -> tuple[User, TokenP
     user.locked_until = None
     user.last_login = now
     user.save(update_fields=["failed_login_count", "locked_until", "last_login"])
+    if client == MINIPROGRAM and not is_physician_account(user):
+        # Mini-program tokens are scoped to the physician: staff-only accounts use the web app.
+        _audit_failure(request, username, "not_a_physician", user)
+        return MINIPROGRAM_REFUSED
     pair = _issue_pair(user, client=client)
     audit_record(action="auth.login", actor=user, request=request, data={"client": client})
     return user, pair
@@ -137,6 +172,8 @@ def _refresh_attempt(*, refresh: str, request) -> tuple[User, TokenPair] | None:
     )
     if token is None or token.expires_at <= now or not token.user.is_active:
         return None
+    if token.client == MINIPROGRAM and not is_physician_account(token.user):
+        return None
     if token.revoked_at is not None:
         AuthToken.objects.filter(family=token.family, revoked_at__isnull=True).update(revoked_at=now)
         audit_record(action="auth.refresh_reused", actor=token.user, request=request)
@@ -156,18 +193,12 @@ def auth_logout(*, user: User, access_token: AuthToken, request=None) -> None:
 
 @transaction.atomic
 def password_change(*, user: User, old_password: str, new_password: str, request=None) -> None:
-    """Change one's own password; every token of the user is revoked (all devices log in again)."""
+    """Change one's own password under the policy (accounts.services.passwords: validators, none of the last
+    five); clears a forced change; every token of the user is revoked (all devices log in again).
+    Audited: `auth.password_changed`."""
     if not user.check_password(old_password):
         raise ApplicationError(_("原密码不正确。"), code="wrong_password", attr="old_password")
-    try:
-        validate_password(new_password, user)
-    except ValidationError as exc:
-        raise ApplicationError(" ".join(exc.messages), code="password_policy", attr="new_password") from exc
-    user.set_password(new_password)
-    user.must_change_password = False
-    user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    AuthToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    password_set(user=user, password=new_password, must_change=False, attr="new_password")
     audit_record(action="auth.password_changed", actor=user, request=request)
 
 

@@ -12,11 +12,9 @@ Rules every write here keeps:
 - every change writes an audit row with the target organisation and its region path, in the same transaction.
 """
 
-import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +23,12 @@ from django.utils.translation import gettext as _
 from accounts import account_selectors
 from accounts.models import AuthToken, Membership, User
 from accounts.roles import Role, may_grant
+from accounts.services.passwords import (
+    generate_password,
+    password_history_record,
+    password_policy_check,
+    password_set,
+)
 from audit.services import audit_record
 from core.actor import Actor
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
@@ -50,32 +54,6 @@ ORGANIZATION_FIELDS = (
     "email",
 )
 ACCOUNT_FIELDS = ("name", "phone", "email")
-
-_PASSWORD_CLASSES = (
-    "ABCDEFGHJKLMNPQRSTUVWXYZ",
-    "abcdefghijkmnpqrstuvwxyz",
-    "23456789",
-    "@#%+=!?",
-)
-
-
-def generate_password(length: int = 12) -> str:
-    """A random password of every character class (no look-alike characters), meeting the policy."""
-    # TODO(lead): use accounts.services.passwords' generator once it exists, so the policy lives in one place.
-    chars = [secrets.choice(group) for group in _PASSWORD_CLASSES]
-    alphabet = "".join(_PASSWORD_CLASSES[:3])
-    chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
-    secrets.SystemRandom().shuffle(chars)
-    return "".join(chars)
-
-
-def _set_password(user: User, password: str, *, attr: str = "password") -> None:
-    # TODO(lead): route through accounts.services.passwords (history of the last 5, policy) when h1's lands.
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ApplicationError(" ".join(exc.messages), code="password_policy", attr=attr) from exc
-    user.set_password(password)
 
 
 def _revoke_tokens(user_ids) -> None:
@@ -282,11 +260,13 @@ def account_create(
     user = User(username=username, name=name, phone=phone, email=email, must_change_password=True)
     generated = None
     if password:
-        _set_password(user, password)
+        password_policy_check(user=user, password=password, attr="password")
     else:
-        generated = generate_password()
-        user.set_password(generated)
+        password = generated = generate_password()
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
     user.save()
+    password_history_record(user=user, at=user.password_changed_at)
     membership = Membership.objects.create(user=user, organization=target, role=role)
     _audit(
         "accounts.created",
@@ -427,9 +407,7 @@ def account_activate(*, actor: Actor, caller: User, user_id, request=None) -> tu
     fields = ["is_active", "failed_login_count", "locked_until"]
     if not user.has_usable_password():
         password = generate_password()
-        user.set_password(password)
-        user.must_change_password = True
-        fields += ["password", "must_change_password"]
+        password_set(user=user, password=password, must_change=True, check_policy=False)
     user.is_active = True
     user.failed_login_count = 0
     user.locked_until = None
@@ -520,12 +498,10 @@ def account_password_reset(*, actor: Actor, caller: User, user_id, request=None)
     managed = _manage_one(actor=actor, user_id=user_id)
     user = managed.user
     password = generate_password()
-    user.set_password(password)
-    user.must_change_password = True
+    password_set(user=user, password=password, must_change=True, check_policy=False)  # revokes all tokens
     user.failed_login_count = 0
     user.locked_until = None
-    user.save(update_fields=["password", "must_change_password", "failed_login_count", "locked_until"])
-    _revoke_tokens([user.pk])
+    user.save(update_fields=["failed_login_count", "locked_until"])
     _audit("accounts.password_reset", caller=caller, request=request, membership=managed.primary, target=user)
     return password
 

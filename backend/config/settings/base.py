@@ -127,6 +127,34 @@ ACCESS_TOKEN_TTL = timedelta(minutes=env.int("ACCESS_TOKEN_MINUTES", default=30)
 REFRESH_TOKEN_TTL = timedelta(days=env.int("REFRESH_TOKEN_DAYS", default=14))
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCKOUT = timedelta(minutes=15)
+PASSWORD_HISTORY_COUNT = 5  # a new password may not repeat the last five
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)  # staff change it this often (MLPS 3)
+# Mini-program tokens: scoped to the physician, short-lived access, rotating refresh.
+MINIPROGRAM_ACCESS_TOKEN_TTL = timedelta(minutes=env.int("MINIPROGRAM_ACCESS_TOKEN_MINUTES", default=30))
+MINIPROGRAM_REFRESH_TOKEN_TTL = timedelta(days=env.int("MINIPROGRAM_REFRESH_TOKEN_DAYS", default=14))
+
+# --- WeChat login and SMS (adapters; tests and local use the fakes) ---------------------------------
+WECHAT_ADAPTER = env("WECHAT_ADAPTER", default="accounts.wechat.HttpWeChatAdapter")
+WECHAT_APPID = env("WECHAT_APPID", default="")
+WECHAT_SECRET = env("WECHAT_SECRET", default="")
+WECHAT_API_URL = env("WECHAT_API_URL", default="https://api.weixin.qq.com")
+WECHAT_TIMEOUT_SECONDS = 5
+WECHAT_BIND_TICKET_TTL = timedelta(minutes=10)  # between an unbound WeChat login and the bind
+WECHAT_BIND_TICKET_MAX_SENDS = 3  # SMS codes one bind ticket may ask for
+WECHAT_BIND_TICKET_MAX_ATTEMPTS = 10  # bind attempts one bind ticket may make
+BIND_CODE_SMS_TTL = timedelta(minutes=10)
+BIND_CODE_INSTITUTION_TTL = timedelta(hours=72)
+BIND_CODE_MAX_ATTEMPTS = 5
+BIND_CODE_SMS_INTERVAL = timedelta(seconds=60)  # at most one SMS code per account per minute
+BIND_CODE_SMS_PER_HOUR = 5
+SMS_ADAPTER = env("SMS_ADAPTER", default="accounts.sms.AliyunSmsAdapter")
+ALIYUN_SMS_ENDPOINT = env("ALIYUN_SMS_ENDPOINT", default="https://dysmsapi.aliyuncs.com/")
+ALIYUN_SMS_ACCESS_KEY_ID = env("ALIYUN_SMS_ACCESS_KEY_ID", default="")
+ALIYUN_SMS_ACCESS_KEY_SECRET = env("ALIYUN_SMS_ACCESS_KEY_SECRET", default="")
+ALIYUN_SMS_SIGN_NAME = env("ALIYUN_SMS_SIGN_NAME", default="")
+ALIYUN_SMS_REGION = env("ALIYUN_SMS_REGION", default="cn-hangzhou")
+# Our template names -> Aliyun template codes.
+ALIYUN_SMS_TEMPLATES = {"wechat_bind_code": env("ALIYUN_SMS_TEMPLATE_WECHAT_BIND", default="")}
 
 # --- API --------------------------------------------------------------------------------------------
 API_LEVEL = 1
@@ -137,6 +165,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
+        "accounts.authentication.TokenScope",
+        "accounts.authentication.PasswordChangeGate",
         "core.permissions.TenantAccess",
         "core.permissions.HasActionPermission",
     ],

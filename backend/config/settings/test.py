@@ -15,3 +15,6 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"login": "100000/min"}  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Parallel runs (several checkouts or helpers on one machine) keep apart with TEST_DB_SUFFIX.
 DATABASES["default"]["TEST"] = {"NAME": "test_platform" + env("TEST_DB_SUFFIX", default="")}  # noqa: F405
+WECHAT_ADAPTER = "accounts.wechat.FakeWeChatAdapter"
+WECHAT_APPID = "wx-test-app"
+SMS_ADAPTER = "accounts.sms.FakeSmsAdapter"
