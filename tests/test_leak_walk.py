@@ -8,6 +8,16 @@ organisation must be added to OWNED (a test below fails until they are).
 """
 
 import pytest
+from assessment.models import (
+    AdverseRecord,
+    Certificate,
+    DepartmentRating,
+    Enrolment,
+    EnrolmentAttachment,
+    EnrolmentHistory,
+    ScoreEntry,
+    SelfReport,
+)
 from django.apps import apps
 from django.db import models
 
@@ -40,6 +50,14 @@ OWNED: dict[type[models.Model], str] = {
     AssessmentBodyApplicationAttachment: "application__organization_id",
     AssessmentBodyApplicationHistory: "subject__organization_id",
     AssessmentBodyAssignment: "body_id",
+    Enrolment: "organization_id",
+    EnrolmentHistory: "subject__organization_id",
+    SelfReport: "enrolment__organization_id",
+    EnrolmentAttachment: "enrolment__organization_id",
+    DepartmentRating: "enrolment__organization_id",
+    ScoreEntry: "enrolment__organization_id",
+    Certificate: "enrolment__organization_id",
+    AdverseRecord: "organization_id",
 }
 # Models with a foreign key to an organisation that are reached only through a row in OWNED, or are not
 # personal to one side (say why).

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("audit.api.urls")),
     path("", include("physicians.api.urls")),
     path("", include("assessment_bodies.api.urls")),
+    path("", include("assessment.api.urls")),
 ]
 
 urlpatterns = [

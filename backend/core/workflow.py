@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound
@@ -73,9 +74,16 @@ class Workflow:
     action_labels: Mapping[str, Any] = field(default_factory=dict)
     guards: Mapping[str, Sequence[Guard]] = field(default_factory=dict)
     state_field: str = "status"
+    # Called inside the transaction after every move as listener(objs, from_state, to_state, action): keeps
+    # rollups (progress statistics) and notifications in step. Register with `listen`.
+    listeners: list[Callable[[list, str, str, str], None]] = field(default_factory=list)
 
     def __post_init__(self):
         _registry[self.model] = self
+
+    def listen(self, listener: Callable[[list, str, str, str], None]) -> None:
+        if listener not in self.listeners:
+            self.listeners.append(listener)
 
     def actions_from(self, state: str) -> list[str]:
         """The actions legal in `state`, in declaration order."""
@@ -121,7 +129,7 @@ class Workflow:
             if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
                 fields.add("updated_at")
             obj.save(update_fields=sorted(fields))
-            return self.history_model.objects.create(
+            row = self.history_model.objects.create(
                 subject=obj,
                 actor=actor_user,
                 actor_name=(getattr(actor_user, "username", "") or "")[:64],
@@ -130,6 +138,62 @@ class Workflow:
                 to_state=to_state,
                 comment=comment,
             )
+            for listener in self.listeners:
+                listener([obj], current, to_state, action)
+            return row
+
+    def transition_many(self, queryset, action: str, *, actor_user, comment: str = "") -> list:
+        """Move every row of `queryset` by `action`, all or nothing (bulk approve): one locking read, one
+        bulk update and one bulk insert of history, whatever the count. Raises IllegalTransition naming how
+        many rows cannot move, or whatever a guard raises, and then nothing changed. Returns the objects."""
+        with transaction.atomic():
+            objs = list(queryset.select_for_update().order_by("pk"))
+            by_state: dict[str, list] = {}
+            for obj in objs:
+                by_state.setdefault(getattr(obj, self.state_field), []).append(obj)
+            illegal = [state for state in by_state if self.target(state, action) is None]
+            if illegal:
+                count = sum(len(by_state[s]) for s in illegal)
+                raise IllegalTransition(
+                    _("有 %(count)d 条记录的状态为“%(state)s”，不能执行“%(action)s”操作。")
+                    % {
+                        "count": count,
+                        "state": self.state_label(illegal[0]),
+                        "action": self.action_label(action),
+                    }
+                )
+            for guard in self.guards.get(action, ()):
+                for obj in objs:
+                    guard(obj, actor_user)
+            actor_name = (getattr(actor_user, "username", "") or "")[:64]
+            history = []
+            for state, group in by_state.items():
+                to_state = self.target(state, action)
+                for obj in group:
+                    setattr(obj, self.state_field, to_state)
+                    history.append(
+                        self.history_model(
+                            subject=obj,
+                            actor=actor_user,
+                            actor_name=actor_name,
+                            action=action,
+                            from_state=state,
+                            to_state=to_state,
+                            comment=comment,
+                        )
+                    )
+            fields = [self.state_field]
+            if any(f.name == "updated_at" for f in self.model._meta.concrete_fields):
+                now = timezone.now()
+                for obj in objs:
+                    obj.updated_at = now
+                fields.append("updated_at")
+            self.model._default_manager.bulk_update(objs, fields, batch_size=1000)
+            self.history_model.objects.bulk_create(history, batch_size=1000)
+            for state, group in by_state.items():
+                for listener in self.listeners:
+                    listener(group, state, self.target(state, action), action)
+            return objs
 
 
 def workflow_for(obj_or_model) -> Workflow:
@@ -138,6 +202,13 @@ def workflow_for(obj_or_model) -> Workflow:
         return _registry[model]
     except KeyError:
         raise LookupError(f"no workflow declared for {model.__name__}") from None
+
+
+def transition_many(queryset, action: str, *, actor_user, comment: str = "") -> list:
+    """Apply `action` to every row of `queryset`, all or nothing (see Workflow.transition_many)."""
+    return workflow_for(queryset.model).transition_many(
+        queryset, action, actor_user=actor_user, comment=comment
+    )
 
 
 def transition(obj, action: str, *, actor_user, comment: str = "", update_fields: Iterable[str] = ()):

@@ -25,6 +25,7 @@ PUBLIC_ONLY = [
     "outbox",
     "jobs",
     "assessment_bodies",
+    "assessment",
     "demo",
 ]
 
