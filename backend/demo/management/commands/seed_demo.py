@@ -62,6 +62,7 @@ class Command(BaseCommand):
     def seed(self):
         from accounts.models import Membership, User
         from accounts.roles import Role
+        from assessment_bodies.models import AssessmentBodyAssignment
         from core.crypto import encrypt, keyed_hash
         from organizations.models import Department, Organization, Region
         from organizations.validators import uscc_with_check
@@ -161,6 +162,29 @@ class Command(BaseCommand):
         account("expert1", "考核专家", commissions["330000"], Role.EXPERT)
         account("assoc_admin", "医师协会管理员", association, Role.INDUSTRY_ADMIN)
         account("body1_reviewer", "医师协会审核员", association, Role.ASSESSMENT_REVIEWER)
+
+        hz_admin = users["hz_admin"]
+        by_name = {h.name: h for h, _s, _d in hospitals}
+        # Assessment bodies: the association serves Xihu district (a cross-region assignment by Hangzhou, the
+        # association being a province-level body), Hangzhou No.1 serves Binjiang Hospital.
+        AssessmentBodyAssignment.objects.create(
+            body=association,
+            target_region=regions["330106"],
+            target_region_path=regions["330106"].path,
+            assigned_by=commissions["330100"],
+            assigned_by_region_path=commissions["330100"].region_path,
+            is_cross_region=True,
+            created_by=hz_admin,
+        )
+        binjiang = by_name["杭州市滨江医院"]
+        AssessmentBodyAssignment.objects.create(
+            body=by_name["杭州市第一人民医院"],
+            target_organization=binjiang,
+            target_region_path=binjiang.region_path,
+            assigned_by=commissions["330100"],
+            assigned_by_region_path=commissions["330100"].region_path,
+            created_by=hz_admin,
+        )
 
         hz1, _slug, hz1_depts = hospitals[0]
         nb1 = hospitals[4][0]

@@ -1,1 +1,0 @@
-"""Reads of the periodic assessment, scoped to the caller (one module per area may follow)."""
