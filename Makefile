@@ -56,3 +56,4 @@ test: services lint openapi-check
 
 bench: migrate
 	$(PY) tests/perf/bench_tenancy.py
+	$(PY) tests/perf/bench_physicians.py

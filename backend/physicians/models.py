@@ -46,6 +46,11 @@ class Physician(BaseModel):
         indexes = [
             models.Index(fields=["organization", "name"]),
             models.Index(fields=["region_path", "practice_category"]),
+            # The list's order (name, id): a page is the first matching entries of this index, not a sort of
+            # the whole jurisdiction (a city holds tens of thousands of physicians).
+            models.Index(fields=["name", "id"], name="physician_name_id"),
+            # `?name=` is a prefix match; pattern ops serve it whatever the database's collation.
+            models.Index(fields=["name"], name="physician_name_prefix", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):

@@ -211,6 +211,7 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
         "AssessmentBodyApplicationStatusEnum": "assessment_bodies.models.ApplicationStatus.choices",
+        "PhysicianStatusEnum": "physicians.enums.PhysicianStatus.choices",
     },
     "SERVE_URLCONF": "config.urls_schema",
     "POSTPROCESSING_HOOKS": [
