@@ -4,14 +4,18 @@ PY := .venv/bin/python
 MANAGE := $(PY) backend/manage.py
 STAMP := .venv/.installed
 
-.PHONY: demo test install services services-down migrate seed lint openapi openapi-check messages bench clean-run
+.PHONY: demo test install render-deps services services-down migrate seed lint openapi openapi-check messages bench clean-run
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(PY) || python3 -m venv .venv
 	$(PY) -m pip install -q --disable-pip-version-check -c requirements/constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) render-deps
+
+# What the certificate renderer needs beyond pip: HarfBuzz-Subset (Debian) and the pinned font, checked.
+render-deps: $(STAMP)
+	$(PY) infra/dev/render_deps.py
 
 services: install
 	$(PY) infra/dev/services.py up
@@ -57,3 +61,4 @@ test: services lint openapi-check
 bench: migrate
 	$(PY) tests/perf/bench_tenancy.py
 	$(PY) tests/perf/bench_physicians.py
+	$(PY) tests/perf/bench_certificates.py

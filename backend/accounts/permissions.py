@@ -19,3 +19,5 @@ class Perm(StrEnum):
     BODY_REVIEW = "assessment_bodies.review"
     BODY_ASSIGN = "assessment_bodies.assign"
     SELF_SERVICE = "self.service"  # a physician's own records, self-report, exams
+    CERTIFICATE_VIEW = "assessment.certificate_view"  # list and print pass certificates within reach
+    CERTIFICATE_ISSUE = "assessment.certificate_issue"  # generate pass certificates in a batch job

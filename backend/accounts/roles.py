@@ -47,6 +47,8 @@ _COMMISSION_CODES = frozenset(
         Perm.ORG_VIEW,
         Perm.ORG_MANAGE,
         Perm.BODY_REVIEW,
+        Perm.CERTIFICATE_VIEW,
+        Perm.CERTIFICATE_ISSUE,
     }
 )
 
@@ -110,6 +112,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.PHYSICIAN_VIEW,
                 Perm.PHYSICIAN_MANAGE,
                 Perm.BODY_APPLY,
+                Perm.CERTIFICATE_VIEW,
+                Perm.CERTIFICATE_ISSUE,
             }
         ),
         grants_own=frozenset(
@@ -127,6 +131,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.PHYSICIAN_MANAGE,
                 Perm.ARCHIVE_VIEW,
                 Perm.ARCHIVE_MANAGE,
+                Perm.CERTIFICATE_VIEW,
+                Perm.CERTIFICATE_ISSUE,
             }
         ),
     ),

@@ -1,2 +1,4 @@
 """Background job handlers of the periodic assessment, one module per area (discovered by the jobs app
 through this package: add the module to the import below)."""
+
+from assessment.jobs import certificates  # noqa: F401

@@ -161,6 +161,12 @@ API_LEVEL = 1
 ACTOR_RESOLVER = "accounts.selectors.actor_for_request"
 # Functions (organization, role) -> core.actor.Reach that widen what an actor reaches (assessment bodies).
 ACTOR_REACH_EXTENSIONS: list[str] = ["assessment_bodies.selectors.reach_for_body"]
+# Where the public verification page is served: printed in the QR code of every certificate.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://localhost:8000")
+CERTIFICATE_VERIFY_THROTTLE_RATE = env("CERTIFICATE_VERIFY_THROTTLE_RATE", default="60/min")  # per client IP
+# Certificate batches of this size or more also queue helper tasks, so every `documents` worker process renders.
+CERTIFICATE_BATCH_PARALLEL_MIN = env.int("CERTIFICATE_BATCH_PARALLEL_MIN", default=100)
+CERTIFICATE_BATCH_HELPERS = env.int("CERTIFICATE_BATCH_HELPERS", default=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -232,5 +238,6 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "django.db.backends": {"level": "INFO"},
+        "weasyprint": {"level": "WARNING"},  # INFO logs every step of every PDF
     },
 }
