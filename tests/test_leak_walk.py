@@ -66,8 +66,9 @@ NOT_OWNED = {
     "physicians.physiciantransfer": "part of its physician, only served with it",
     "tenants.tenant": "routing; tenant routes are walked in tests/tenants/test_access.py",
 }
-# Routes whose string parameters are public reference data, not owned rows.
-PUBLIC_STRING_ROUTES = {"api/v1/regions/<str:code>/"}
+# Routes whose string parameters are public by design, not owned rows: division codes, and the certificate
+# verification page anyone with the QR code opens (an unguessable token; tests/assessment/certificates).
+PUBLIC_STRING_ROUTES = {"api/v1/regions/<str:code>/", "api/v1/certificates/verify/<str:token>/"}
 
 ROUTES = [(t, m) for t, m in routes("config.urls_public") if t.startswith("api/v1/")]
 # Health answers about the services (503 without a worker), never about rows.
