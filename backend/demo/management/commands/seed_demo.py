@@ -241,7 +241,109 @@ class Command(BaseCommand):
         physicians[0].region_path = hz1.region_path
         physicians[0].department = hz1_depts[0]
         Physician.objects.bulk_create(physicians, batch_size=500)
+        enrolled = self.seed_cycle(
+            creator=users["zj_admin"],
+            physicians=physicians,
+            hospitals={h.name: h for h, _s, _d in hospitals},
+            association=association,
+            rng=rng,
+        )
+        self.stdout.write(f"cycle 2024-2026 active with {enrolled} enrolments in every stage")
         self.stdout.write(
             f"{len(regions)} regions, {Organization.objects.count()} organisations, "
             f"{sum(1 for h in hospitals if h[1])} tenants, {len(physicians)} physicians, {len(users) + 2} accounts"
         )
+
+    def seed_cycle(self, *, creator, physicians, hospitals, association, rng) -> int:
+        """The 2024-2026 cycle in force, every phase open, and the physicians of three Hangzhou hospitals
+        enrolled in every stage of the flow (a demo shows each screen with data)."""
+        from assessment.models import Cycle, CycleSettings, Enrolment, SelfReport
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        window = {"opens": str(today - timedelta(days=60)), "closes": str(today + timedelta(days=60))}
+        cycle = Cycle.objects.create(
+            code="2024-2026",
+            name="2024—2026年度医师定期考核",
+            starts_on=date(2024, 1, 1),
+            ends_on=date(2026, 12, 31),
+            status="active",
+            created_by=creator,
+        )
+        cycle.settings = CycleSettings.objects.create(
+            cycle=cycle,
+            version=1,
+            phases=dict.fromkeys(
+                (
+                    "self_report",
+                    "department_rating",
+                    "institution_review",
+                    "body_review",
+                    "competence_test",
+                    "makeup",
+                    "confirmation",
+                ),
+                window,
+            ),
+            components=[
+                {"component": "competence_test", "weight": 60, "procedures": ["general"]},
+                {"component": "work_performance", "weight": 20, "procedures": ["general", "simplified"]},
+                {"component": "ethics", "weight": 20, "procedures": ["general", "simplified"]},
+            ],
+            result_levels={"excellent": 90, "pass": 60},
+            simplified_rules={"min_practice_years": 15, "max_adverse_records": 0},
+            exemption_rules={
+                "reasons": ["援外医疗", "重大公共卫生事件一线工作"],
+                "attachment_required": True,
+            },
+            forms={"required": ["basic", "practice", "experience", "work_performance", "ethics"]},
+            note="首版考核设置",
+            created_by=creator,
+        )
+        cycle.save(update_fields=["settings"])
+        bodies = {"杭州市西湖区人民医院": association, "杭州市滨江医院": hospitals["杭州市第一人民医院"]}
+        stages = [
+            "enrolled",
+            "drafting",
+            "submitted",
+            "department_rated",
+            "institution_approved",
+            "body_approved",
+            "scored",
+            "publicized",
+            "passed",
+            "makeup_pending",
+        ]
+        enrolments = []
+        for i, physician in enumerate(
+            p for p in physicians if p.organization.name in ("杭州市第一人民医院", *bodies)
+        ):
+            status = "drafting" if i == 0 else stages[i % len(stages)]  # hz1_doctor: a report to finish
+            enrolments.append(
+                Enrolment(
+                    cycle=cycle,
+                    settings=cycle.settings,
+                    physician=physician,
+                    organization=physician.organization,
+                    region_path=physician.region_path,
+                    department=physician.department,
+                    title=physician.title,
+                    assessment_body=bodies.get(physician.organization.name),
+                    procedure=""
+                    if status in ("enrolled", "drafting")
+                    else rng.choice(["general"] * 4 + ["simplified"]),
+                    status=status,
+                    enrolled_by=creator,
+                )
+            )
+        Enrolment.objects.bulk_create(enrolments)
+        SelfReport.objects.bulk_create(
+            SelfReport(
+                enrolment=e,
+                procedure=e.procedure,
+                forms={"work_performance": {"summary": "完成门诊、住院诊疗工作，无医疗差错。"}},
+            )
+            for e in enrolments
+            if e.status != "enrolled"
+        )
+        return len(enrolments)
