@@ -218,6 +218,8 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
         "AssessmentBodyApplicationStatusEnum": "assessment_bodies.models.ApplicationStatus.choices",
         "PhysicianStatusEnum": "physicians.enums.PhysicianStatus.choices",
+        "OrganizationStatusEnum": "organizations.enums.OrganizationStatus.choices",
+        "LevelEnum": "organizations.enums.RegionLevel.choices",
     },
     "SERVE_URLCONF": "config.urls_schema",
     "POSTPROCESSING_HOOKS": [
