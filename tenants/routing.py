@@ -2,7 +2,8 @@
 
 One small middleware instead of django-tenants' subfolder middleware (beta; it sets the search path twice,
 clears the URL caches on every request and answers an unknown slug with HTML). Here:
-- slug -> tenant comes from an in-process cache (a query only the first time a process sees a slug);
+- slug -> tenant comes from an in-process cache (a query the first time a process sees a slug, then again
+  after TENANT_ROUTING_TTL seconds, so a suspension or a move to another region reaches every process);
 - `/h/<slug>` moves into the script prefix, the rest of the path is resolved by the tenant URLconf, whose
   resolver and reverse() caches stay warm (reverse() then yields /h/<slug>/api/v1/... by itself);
 - exactly one `set_tenant` per tenant request, none for a public request on a connection already in public;
@@ -12,6 +13,7 @@ clears the URL caches on every request and answers an unknown slug with HTML). H
 
 import re
 import threading
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -39,14 +41,14 @@ class TenantRef:
         return None
 
 
-_cache: dict[str, TenantRef] = {}
+_cache: dict[str, tuple[TenantRef, float]] = {}
 _lock = threading.Lock()
 
 
 def lookup(slug: str) -> TenantRef | None:
-    ref = _cache.get(slug)
-    if ref is not None:
-        return ref
+    cached = _cache.get(slug)
+    if cached is not None and cached[1] > time.monotonic():
+        return cached[0]
     from tenants.models import Tenant, TenantStatus
 
     if connection.schema_name != get_public_schema_name():
@@ -60,12 +62,12 @@ def lookup(slug: str) -> TenantRef | None:
         return None
     ref = TenantRef(id=row[0], slug=slug, schema_name=row[1], organization_id=row[2], region_path=row[3])
     with _lock:
-        _cache[slug] = ref
+        _cache[slug] = (ref, time.monotonic() + getattr(settings, "TENANT_ROUTING_TTL", 60))
     return ref
 
 
 def forget(slug: str | None = None) -> None:
-    """Drop cached tenants (after a suspension or in tests). Other processes drop theirs on restart."""
+    """Drop cached tenants now (after a suspension or a move, and in tests); other processes within the TTL."""
     with _lock:
         if slug is None:
             _cache.clear()

@@ -83,3 +83,22 @@ def test_reverse_inside_a_tenant_request_carries_the_slug(world, rf, db):
     assert seen["url"] == "/h/hosp-b/api/v1/archives/"
     # and the script prefix is restored for whatever runs next in this thread
     assert reverse("health") == "/api/v1/health/"
+
+
+def test_the_cached_tenant_is_reread_after_its_ttl(world, db, settings):
+    from organizations.models import Organization
+    from tenants import routing
+
+    # given a cached tenant
+    before = routing.lookup("hosp-a")
+    Organization.objects.filter(pk=world.hospital_a.pk).update(region_path="330000/330200/")
+
+    # then within the TTL this process still routes with what it cached
+    assert routing.lookup("hosp-a").region_path == before.region_path
+
+    # and after it, the change is seen without anyone calling forget()
+    settings.TENANT_ROUTING_TTL = 0
+    routing.forget()
+    routing.lookup("hosp-a")
+    Organization.objects.filter(pk=world.hospital_a.pk).update(region_path="330000/330100/")
+    assert routing.lookup("hosp-a").region_path == "330000/330100/"

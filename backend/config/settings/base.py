@@ -158,6 +158,8 @@ ALIYUN_SMS_TEMPLATES = {"wechat_bind_code": env("ALIYUN_SMS_TEMPLATE_WECHAT_BIND
 
 # --- API --------------------------------------------------------------------------------------------
 API_LEVEL = 1
+# Seconds a process keeps a tenant slug -> schema/region it looked up (suspensions and moves reach all).
+TENANT_ROUTING_TTL = env.int("TENANT_ROUTING_TTL", default=60)
 ACTOR_RESOLVER = "accounts.selectors.actor_for_request"
 # Functions (organization, role) -> core.actor.Reach that widen what an actor reaches (assessment bodies).
 ACTOR_REACH_EXTENSIONS: list[str] = ["assessment_bodies.selectors.reach_for_body"]
