@@ -4,9 +4,6 @@ Every write runs in one transaction with its audit row; every state change also 
 (core.workflow). `actor` is the caller's core.actor.Actor, `user` the account (for audit and history).
 """
 
-import hashlib
-import uuid
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,14 +26,7 @@ from core.errors import ApplicationError, Conflict, PermissionDenied
 from organizations.enums import OrganizationKind, RegionLevel
 from organizations.models import Organization, Region
 
-ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 ATTACHMENTS_PER_APPLICATION = 20
-_MAGIC = {
-    "application/pdf": (b"%PDF-",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-}
 APPLICATION_FIELDS = ("applied_scope", "description", "contact_name", "contact_phone")
 
 
@@ -210,30 +200,13 @@ def attachment_upload(*, actor: Actor, user, application_id, upload, request=Non
     for a draft or returned application."""
     application = _own_application(actor=actor, application_id=application_id)
     _editable(application)
-    content_type = (upload.content_type or "").split(";")[0].strip().lower()
-    storage.check_upload(
-        content_type=content_type,
-        size=upload.size,
-        allowed_types=ATTACHMENT_TYPES,
-        max_bytes=ATTACHMENT_MAX_BYTES,
-    )
     if application.attachments.count() >= ATTACHMENTS_PER_APPLICATION:
         raise ApplicationError(
             _("每份申请最多 %(n)d 个附件。") % {"n": ATTACHMENTS_PER_APPLICATION}, code="too_many_attachments"
         )
-    data = upload.read()
-    if not data.startswith(_MAGIC[content_type]):
-        raise ApplicationError(_("文件内容与声明的类型不符。"), code="file_content_mismatch", attr="file")
-    key = f"assessment-bodies/applications/{application.id}/{uuid.uuid4().hex}"
-    storage.put_bytes(key=key, data=data, content_type=content_type)
+    stored = storage.store_document(upload, prefix=f"assessment-bodies/applications/{application.id}")
     attachment = AssessmentBodyApplicationAttachment.objects.create(
-        application=application,
-        object_key=key,
-        file_name=(upload.name or "file")[-255:],
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        uploaded_by=user,
+        application=application, uploaded_by=user, **stored.__dict__
     )
     _audit(
         action="assessment_bodies.attachment_uploaded",

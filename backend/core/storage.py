@@ -3,6 +3,8 @@ size limits. The same code talks to the embedded SeaweedFS locally and to a clou
 
 import base64
 import hashlib
+import uuid
+from dataclasses import dataclass
 from functools import cache
 
 import boto3
@@ -124,4 +126,45 @@ def put_bytes(*, key: str, data: bytes, content_type: str) -> None:
         Body=data,
         ContentType=content_type,
         ChecksumSHA256=base64.b64encode(hashlib.sha256(data).digest()).decode(),
+    )
+
+
+# Documents people attach (applications, exemption proofs, expert reviews): PDF and images, checked by their
+# first bytes as well as by the declared type.
+DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+_MAGIC = {
+    "application/pdf": b"%PDF-",
+    "image/jpeg": b"\xff\xd8\xff",
+    "image/png": b"\x89PNG\r\n\x1a\n",
+}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    object_key: str
+    file_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def store_document(upload, *, prefix: str, max_bytes: int = DOCUMENT_MAX_BYTES) -> StoredFile:
+    """Check an uploaded document (type, size, and that its bytes are what the type says) and store it under
+    a server-chosen key below `prefix`. Raises ApplicationError (400) and stores nothing on bad input."""
+    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
+    check_upload(
+        content_type=content_type, size=upload.size, allowed_types=DOCUMENT_TYPES, max_bytes=max_bytes
+    )
+    data = upload.read()
+    if not data.startswith(_MAGIC[content_type]):
+        raise ApplicationError(_("文件内容与声明的类型不符。"), code="file_content_mismatch", attr="file")
+    key = f"{prefix.rstrip('/')}/{uuid.uuid4().hex}"
+    put_bytes(key=key, data=data, content_type=content_type)
+    return StoredFile(
+        object_key=key,
+        file_name=(upload.name or "file")[-255:],
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
     )
