@@ -4,7 +4,7 @@ PY := .venv/bin/python
 MANAGE := $(PY) backend/manage.py
 STAMP := .venv/.installed
 
-.PHONY: demo test install render-deps services services-down migrate seed lint openapi openapi-check messages bench clean-run
+.PHONY: demo test install render-deps services services-down migrate seed lint openapi openapi-check messages bench clean-run web web-test web-e2e
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(PY) || python3 -m venv .venv
@@ -34,7 +34,7 @@ seed: migrate
 
 # Starts everything (services, API, worker, beat), seeds once, prints the URL and the demo accounts.
 # Ctrl-C stops all it started.
-demo: seed
+demo: web seed
 	$(PY) infra/dev/demo.py
 
 lint: install
@@ -54,7 +54,7 @@ messages: install
 		--ignore "*/migrations/*" --ignore "tests/*"
 	cd backend && ../$(MANAGE) compilemessages -l en
 
-test: services lint openapi-check
+test: services lint openapi-check web-test
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	.venv/bin/pytest -q
 
@@ -62,3 +62,23 @@ bench: migrate
 	$(PY) tests/perf/bench_tenancy.py
 	$(PY) tests/perf/bench_physicians.py
 	$(PY) tests/perf/bench_certificates.py
+
+# --- the browser app (web/): Vue 3 + Vite, Node 20 from the machine ----------------------------------
+WEB_STAMP := web/node_modules/.installed
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(WEB_STAMP)
+
+# web/dist, served by Django at / (backend/core/web.py); a build takes a few seconds.
+web: $(WEB_STAMP)
+	cd web && npm run --silent build
+
+# The committed API types match backend/openapi.yaml, the app type-checks, the unit tests pass.
+web-test: $(WEB_STAMP)
+	cd web && npm run --silent check:api && npm run --silent typecheck && npm test
+
+# Browser tests in Debian's chromium against a running demo (make demo; WEB_E2E_URL, default :8000).
+web-e2e: $(WEB_STAMP)
+	bash web/scripts/ensure-chromium.sh
+	cd web && npm run --silent e2e

@@ -1,7 +1,9 @@
 """Public API: /api/v1/... (the province platform). Tenant routes live in urls_tenant.py."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core import web
 
 api_v1 = [
     path("", include("core.api.urls")),
@@ -21,6 +23,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # The browser app (web/dist): every other path, so its router handles deep links. Keep this line last.
+    re_path(r"^(?!api/|h/|static/).*$", web.spa, name="web"),
 ]
 
 handler404 = "core.exceptions.not_found_view"

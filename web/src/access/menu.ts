@@ -1,0 +1,120 @@
+import type { Role } from '@/api/types'
+import { Perm, type PermCode } from './codes'
+
+/**
+ * The menu: sections of items (a route each), and which sections each role sees. This is the one table to edit
+ * when a page is added: put its item in a section, and the section in the roles' lists. Items also name the codes
+ * they need (any of them), so a membership without the code does not see the item even in its role's section;
+ * the router checks the same codes (route meta.code) for a typed-in URL.
+ */
+
+export interface MenuItem {
+  /** route name */
+  route: string
+  /** i18n key of the label */
+  title: string
+  /** the membership needs one of these codes (none: every member of the section's roles) */
+  codes?: readonly PermCode[]
+}
+
+export interface MenuSection {
+  key: SectionKey
+  title: string
+  /** an @element-plus/icons-vue component name */
+  icon: string
+  items: readonly MenuItem[]
+}
+
+export type SectionKey =
+  | 'workbench'
+  | 'jurisdiction'
+  | 'staff'
+  | 'assessmentBodies'
+  | 'bodyApplication'
+  | 'assessmentWork'
+  | 'system'
+
+export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
+  workbench: {
+    key: 'workbench',
+    title: 'menu.workbench',
+    icon: 'HomeFilled',
+    items: [{ route: 'home', title: 'menu.home' }],
+  },
+  jurisdiction: {
+    key: 'jurisdiction',
+    title: 'menu.jurisdiction',
+    icon: 'OfficeBuilding',
+    items: [
+      { route: 'regions', title: 'menu.regions' },
+      { route: 'accounts', title: 'menu.accountsBelow', codes: [Perm.ACCOUNT_VIEW] },
+    ],
+  },
+  staff: {
+    key: 'staff',
+    title: 'menu.staff',
+    icon: 'User',
+    items: [{ route: 'accounts', title: 'menu.accounts', codes: [Perm.ACCOUNT_VIEW] }],
+  },
+  assessmentBodies: {
+    key: 'assessmentBodies',
+    title: 'menu.assessmentBodies',
+    icon: 'Stamp',
+    items: [
+      { route: 'body-applications', title: 'menu.bodyApplications', codes: [Perm.BODY_REVIEW] },
+      { route: 'body-assignments', title: 'menu.bodyAssignments', codes: [Perm.ORG_VIEW] },
+    ],
+  },
+  bodyApplication: {
+    key: 'bodyApplication',
+    title: 'menu.bodyApplication',
+    icon: 'Stamp',
+    items: [{ route: 'body-applications', title: 'menu.myBodyApplications', codes: [Perm.BODY_APPLY] }],
+  },
+  assessmentWork: {
+    key: 'assessmentWork',
+    title: 'menu.assessmentWork',
+    icon: 'Stamp',
+    items: [{ route: 'body-assignments', title: 'menu.servedAssignments', codes: [Perm.ORG_VIEW] }],
+  },
+  system: {
+    key: 'system',
+    title: 'menu.system',
+    icon: 'Setting',
+    items: [
+      { route: 'audit', title: 'menu.audit', codes: [Perm.AUDIT_VIEW] },
+      { route: 'jobs', title: 'menu.jobs' },
+    ],
+  },
+}
+
+/** Role -> menu sections, in display order. Exhaustive: a role added to the API fails the type check here. */
+export const ROLE_MENUS: Record<Role, readonly SectionKey[]> = {
+  province_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'system'],
+  city_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'system'],
+  county_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'system'],
+  industry_admin: ['workbench', 'staff', 'bodyApplication', 'system'],
+  hospital_admin: ['workbench', 'staff', 'bodyApplication', 'system'],
+  assessment_reviewer: ['workbench', 'assessmentWork', 'system'],
+  medical_affairs: ['workbench', 'system'],
+  department_head: ['workbench'],
+  doctor: ['workbench'],
+  expert: ['workbench'],
+}
+
+/** The menu of a membership: its role's sections, each with only the items its codes allow; empty sections go. */
+export function menuFor(role: Role | null | undefined, codes: ReadonlySet<string>): MenuSection[] {
+  const keys: readonly SectionKey[] = (role && ROLE_MENUS[role]) || ['workbench']
+  const out: MenuSection[] = []
+  for (const key of keys) {
+    const section = MENU_SECTIONS[key]
+    const items = section.items.filter((item) => !item.codes || item.codes.some((c) => codes.has(c)))
+    if (items.length) out.push({ ...section, items })
+  }
+  return out
+}
+
+/** Route names reachable from a membership's menu (the home page picks its shortcuts from these). */
+export function menuRoutes(role: Role | null | undefined, codes: ReadonlySet<string>): string[] {
+  return [...new Set(menuFor(role, codes).flatMap((s) => s.items.map((i) => i.route)))]
+}

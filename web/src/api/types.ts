@@ -1,0 +1,58 @@
+// Names for the generated OpenAPI components the app uses. Never redefine backend types by hand: add an alias here.
+import type { components } from './schema'
+
+export type Schemas = components['schemas']
+
+export type TokenPair = Schemas['TokenPairOutput']
+export type Me = Schemas['MeOutput']
+export type Membership = Schemas['MembershipOutput']
+export type Role = Schemas['RoleEnum']
+export type OrganizationKind = Schemas['KindEnum']
+export type PasswordChangeReason = Schemas['PasswordChangeReasonEnum']
+
+export type AccountListItem = Schemas['AccountListItemOutput']
+export type AccountDetail = Schemas['AccountDetailOutput']
+export type AccountCreateInput = Schemas['AccountCreateInputRequest']
+export type AccountUpdateInput = Schemas['PatchedAccountUpdateInputRequest']
+export type AccountOrganizationCreateInput = Schemas['AccountOrganizationCreateInputRequest']
+export type AccountFilterInput = Schemas['AccountFilterInputRequest']
+
+export type Job = Schemas['JobOutput']
+export type JobStatus = Schemas['JobOutputStatusEnum']
+
+export type OrganizationListItem = Schemas['OrganizationListItemOutput']
+
+export type AuditEvent = Schemas['AuditEventOutput']
+
+export type Region = Schemas['RegionOutput']
+export type RegionLevel = Schemas['LevelEnum']
+/** The tree endpoint types its children loosely; they are RegionTree nodes all the way down. */
+export type RegionTree = Omit<Schemas['RegionTreeOutput'], 'children'> & { children: RegionTree[] }
+
+export type BodyApplication = Schemas['AssessmentBodyApplicationOutput']
+export type BodyApplicationStatus = Schemas['AssessmentBodyApplicationStatusEnum']
+export type BodyApplicationHistory = Schemas['AssessmentBodyApplicationHistoryOutput']
+export type BodyAttachment = Schemas['AssessmentBodyAttachmentOutput']
+export type BodyAssignment = Schemas['AssessmentBodyAssignmentOutput']
+export type BodyAssignmentCreateInput = Schemas['AssessmentBodyAssignmentCreateInputRequest']
+export type AssessmentBody = Schemas['AssessmentBodyOutput']
+
+/** One error of the API's single error shape (docs/decisions/0004-error-shape.md). */
+export interface ApiErrorItem {
+  code: string
+  detail: string
+  attr: string | null
+}
+
+export interface ApiErrorBody {
+  type: string
+  errors: ApiErrorItem[]
+}
+
+/** A row error of a failed import job (jobs.services.JobRowErrors). */
+export interface JobRowError {
+  row?: number | null
+  attr?: string | null
+  code?: string
+  detail?: string
+}
