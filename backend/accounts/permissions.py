@@ -21,3 +21,6 @@ class Perm(StrEnum):
     SELF_SERVICE = "self.service"  # a physician's own records, self-report, exams
     CERTIFICATE_VIEW = "assessment.certificate_view"  # list and print pass certificates within reach
     CERTIFICATE_ISSUE = "assessment.certificate_issue"  # generate pass certificates in a batch job
+    ENROLMENT_REVIEW = "assessment.enrolment_review"  # institution review of self-reports (机构审核)
+    ENROLMENT_REREVIEW = "assessment.enrolment_rereview"  # assessment body / commission re-review (复核)
+    DEPARTMENT_RATE = "assessment.department_rate"  # department head rates own department (科室评定)

@@ -49,6 +49,7 @@ _COMMISSION_CODES = frozenset(
         Perm.BODY_REVIEW,
         Perm.CERTIFICATE_VIEW,
         Perm.CERTIFICATE_ISSUE,
+        Perm.ENROLMENT_REREVIEW,
     }
 )
 
@@ -79,7 +80,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         grants_below=frozenset({Role.HOSPITAL_ADMIN, Role.INDUSTRY_ADMIN}),
     ),
     Role.ASSESSMENT_REVIEWER: RoleSpec(
-        _INSTITUTION | _INDUSTRY, frozenset({Perm.PHYSICIAN_VIEW, Perm.ORG_VIEW})
+        _INSTITUTION | _INDUSTRY,
+        frozenset({Perm.PHYSICIAN_VIEW, Perm.ORG_VIEW, Perm.ENROLMENT_REREVIEW}),
     ),
     Role.INDUSTRY_ADMIN: RoleSpec(
         _INDUSTRY,
@@ -114,6 +116,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.BODY_APPLY,
                 Perm.CERTIFICATE_VIEW,
                 Perm.CERTIFICATE_ISSUE,
+                Perm.ENROLMENT_REVIEW,
             }
         ),
         grants_own=frozenset(
@@ -133,11 +136,13 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.ARCHIVE_MANAGE,
                 Perm.CERTIFICATE_VIEW,
                 Perm.CERTIFICATE_ISSUE,
+                Perm.ENROLMENT_REVIEW,
             }
         ),
     ),
     Role.DEPARTMENT_HEAD: RoleSpec(
-        _INSTITUTION, frozenset({Perm.ORG_VIEW, Perm.PHYSICIAN_VIEW, Perm.ARCHIVE_VIEW})
+        _INSTITUTION,
+        frozenset({Perm.ORG_VIEW, Perm.PHYSICIAN_VIEW, Perm.ARCHIVE_VIEW, Perm.DEPARTMENT_RATE}),
     ),
     Role.DOCTOR: RoleSpec(_INSTITUTION, frozenset({Perm.SELF_SERVICE})),
     Role.EXPERT: RoleSpec(_COMMISSION | _INSTITUTION | _INDUSTRY, frozenset()),

@@ -182,14 +182,20 @@ class Workflow:
                             comment=comment,
                         )
                     )
-            fields = [self.state_field]
+            # Every row of a source state moves to the same target: one plain UPDATE ... WHERE pk IN (...)
+            # per source state (bulk_update's CASE per row costs ~0.7 ms of Python per row).
+            values_common = {}
             if any(f.name == "updated_at" for f in self.model._meta.concrete_fields):
                 now = timezone.now()
                 for obj in objs:
                     obj.updated_at = now
-                fields.append("updated_at")
-            self.model._default_manager.bulk_update(objs, fields, batch_size=1000)
-            self.history_model.objects.bulk_create(history, batch_size=1000)
+                values_common["updated_at"] = now
+            for state, group in by_state.items():
+                pks = [obj.pk for obj in group]
+                values = {self.state_field: self.target(state, action), **values_common}
+                for start in range(0, len(pks), 10000):
+                    self.model._default_manager.filter(pk__in=pks[start : start + 10000]).update(**values)
+            self.history_model.objects.bulk_create(history, batch_size=2000)
             for state, group in by_state.items():
                 for listener in self.listeners:
                     listener(group, state, self.target(state, action), action)

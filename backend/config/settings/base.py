@@ -222,6 +222,8 @@ SPECTACULAR_SETTINGS = {
         "PhysicianStatusEnum": "physicians.enums.PhysicianStatus.choices",
         "OrganizationStatusEnum": "organizations.enums.OrganizationStatus.choices",
         "LevelEnum": "organizations.enums.RegionLevel.choices",
+        "EnrolmentStatusEnum": "assessment.enums.EnrolmentStatus.choices",
+        "RatingLevelEnum": "assessment.enums.RatingLevel.choices",
     },
     "SERVE_URLCONF": "config.urls_schema",
     "POSTPROCESSING_HOOKS": [
