@@ -894,6 +894,122 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/enrolments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The caller's cycles: status, procedure and, once published, the result. 我的考核。 */
+        get: operations["me_enrolments_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/enrolments/{enrolment_id}/report/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The self-report of one of the caller's cycles (GET: the forms prefilled from the registry, the
+         *     choices the settings allow); PUT saves a draft (the forms sent replace those saved; completeness is
+         *     checked on submission). 填报信息。
+         */
+        get: operations["me_enrolments_report_retrieve"];
+        /**
+         * @description The self-report of one of the caller's cycles (GET: the forms prefilled from the registry, the
+         *     choices the settings allow); PUT saves a draft (the forms sent replace those saved; completeness is
+         *     checked on submission). 填报信息。
+         */
+        put: operations["me_enrolments_report_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/enrolments/{enrolment_id}/report/attachments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Upload an attachment (multipart `file`: pdf, jpg or png, at most 20 MB; `purpose` exemption or
+         *     other) while the report is editable.
+         */
+        post: operations["me_enrolments_report_attachments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/enrolments/{enrolment_id}/report/attachments/{attachment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["me_enrolments_report_attachments_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/enrolments/{enrolment_id}/report/attachments/{attachment_id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A short-lived link to one of one's own attachments (audited). */
+        post: operations["me_enrolments_report_attachments_download"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/enrolments/{enrolment_id}/report/submit/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Submit the self-report with the chosen procedure (general; simplified if eligible; exempt with a
+         *     reason and its attachments). Forms sent along are saved first. 提交。
+         */
+        post: operations["me_enrolments_report_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/physician/": {
         parameters: {
             query?: never;
@@ -1333,6 +1449,313 @@ export interface paths {
         get: operations["regions_tree"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/body/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Submissions under re-review (考核机构复核): query by cycle, procedure, status, name, department. */
+        get: operations["reviews_body_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/body/{enrolment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One submission under re-review (考核机构复核): the report as submitted, rating, attachments, history. */
+        get: operations["reviews_body_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/body/{enrolment_id}/approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve (re-review (考核机构复核)).
+         * @description Approve (re-review (考核机构复核)).
+         */
+        post: operations["reviews_body_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/body/{enrolment_id}/attachments/{attachment_id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A short-lived link to an attachment of a submission under re-review (考核机构复核) (audited). */
+        post: operations["reviews_body_attachments_download"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/body/{enrolment_id}/return/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return to the physician with a comment (re-review (考核机构复核)).
+         * @description Return to the physician with a comment (re-review (考核机构复核)).
+         */
+        post: operations["reviews_body_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/body/bulk-approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Approve many submissions at once (re-review (考核机构复核)), all or nothing. */
+        post: operations["reviews_body_bulk_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/department/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Submissions under department rating (科室评定): query by cycle, procedure, status, name, department. */
+        get: operations["reviews_department_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/department/{enrolment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One submission under department rating (科室评定): the report as submitted, rating, attachments, history. */
+        get: operations["reviews_department_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/department/{enrolment_id}/attachments/{attachment_id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A short-lived link to an attachment of a submission under department rating (科室评定) (audited). */
+        post: operations["reviews_department_attachments_download"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/department/{enrolment_id}/rate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rate work performance and professional ethics with a comment. 科室评定。
+         * @description Rate work performance and professional ethics with a comment. 科室评定。
+         */
+        post: operations["reviews_department_rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/department/{enrolment_id}/return/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return to the physician with a comment. 科室退回。
+         * @description Return to the physician with a comment. 科室退回。
+         */
+        post: operations["reviews_department_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/institution/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Submissions under institution review (机构审核): query by cycle, procedure, status, name, department. */
+        get: operations["reviews_institution_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/institution/{enrolment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One submission under institution review (机构审核): the report as submitted, rating, attachments, history. */
+        get: operations["reviews_institution_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/institution/{enrolment_id}/approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve (institution review (机构审核)).
+         * @description Approve (institution review (机构审核)).
+         */
+        post: operations["reviews_institution_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/institution/{enrolment_id}/attachments/{attachment_id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A short-lived link to an attachment of a submission under institution review (机构审核) (audited). */
+        post: operations["reviews_institution_attachments_download"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/institution/{enrolment_id}/return/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return to the physician with a comment (institution review (机构审核)).
+         * @description Return to the physician with a comment (institution review (机构审核)).
+         */
+        post: operations["reviews_institution_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/institution/bulk-approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Approve many submissions at once (institution review (机构审核)), all or nothing. */
+        post: operations["reviews_institution_bulk_approve"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3817,6 +4240,20 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        DepartmentRateInputRequest: {
+            work_performance: components["schemas"]["RatingLevelEnum"];
+            ethics: components["schemas"]["RatingLevelEnum"];
+            /** @default  */
+            comment: string;
+        };
+        DepartmentRatingOutput: {
+            work_performance: components["schemas"]["RatingLevelEnum"];
+            ethics: components["schemas"]["RatingLevelEnum"];
+            comment: string;
+            rated_by_name: string;
+            /** Format: date-time */
+            rated_at: string;
+        };
         DepartmentTreeOutput: {
             /** Format: uuid */
             id: string;
@@ -4049,6 +4486,76 @@ export interface components {
             /** Format: date */
             finished_on: string | null;
         };
+        EnrolmentAttachmentDownloadOutput: {
+            url: string;
+            file_name: string;
+        };
+        EnrolmentAttachmentOutput: {
+            /** Format: uuid */
+            id: string;
+            purpose: components["schemas"]["EnrolmentAttachmentOutputPurposeEnum"];
+            file_name: string;
+            content_type: string;
+            size: number;
+            sha256: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description * `exemption` - 免考证明材料
+         *     * `skills` - 技能操作评审材料
+         *     * `case_review` - 病历评审材料
+         *     * `other` - 其他
+         * @enum {string}
+         */
+        EnrolmentAttachmentOutputPurposeEnum: "exemption" | "skills" | "case_review" | "other";
+        /**
+         * @description * `exemption` - 免考证明材料
+         *     * `other` - 其他
+         * @enum {string}
+         */
+        EnrolmentAttachmentUploadInputPurposeEnum: "exemption" | "other";
+        EnrolmentAttachmentUploadInputRequest: {
+            /**
+             * Format: binary
+             * @description pdf, jpg or png; at most 20 MB
+             */
+            file: string;
+            /** @default exemption */
+            purpose: components["schemas"]["EnrolmentAttachmentUploadInputPurposeEnum"];
+        };
+        EnrolmentHistoryEntryOutput: {
+            /** Format: uuid */
+            id: string;
+            action: string;
+            action_label: string;
+            from_state: components["schemas"]["EnrolmentStatusEnum"];
+            to_state: components["schemas"]["EnrolmentStatusEnum"];
+            actor_name: string;
+            comment: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description * `enrolled` - 已参加
+         *     * `drafting` - 填报中
+         *     * `submitted` - 已提交
+         *     * `returned` - 已退回
+         *     * `department_rated` - 科室已评定
+         *     * `institution_approved` - 机构审核通过
+         *     * `body_approved` - 考核机构复核通过
+         *     * `scored` - 已评分
+         *     * `score_confirmed` - 成绩已认定
+         *     * `publicized` - 公示中
+         *     * `passed` - 合格
+         *     * `makeup_pending` - 待确认补考
+         *     * `makeup` - 补考中
+         *     * `makeup_scored` - 补考已评分
+         *     * `failed` - 不合格
+         *     * `withdrawn` - 已取消参加
+         * @enum {string}
+         */
+        EnrolmentStatusEnum: "enrolled" | "drafting" | "submitted" | "returned" | "department_rated" | "institution_approved" | "body_approved" | "scored" | "score_confirmed" | "publicized" | "passed" | "makeup_pending" | "makeup" | "makeup_scored" | "failed" | "withdrawn";
         Error401: {
             code: components["schemas"]["ErrorCode401Enum"];
             detail: string;
@@ -4185,6 +4692,1792 @@ export interface components {
         };
         MeCertificatesDownloadErrorResponse400: components["schemas"]["ParseErrorResponse"];
         MeCertificatesListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeEnrolmentsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeEnrolmentsReportAttachmentsCreateErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeEnrolmentsReportAttachmentsDestroyErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeEnrolmentsReportAttachmentsDownloadErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeEnrolmentsReportRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeEnrolmentsReportSubmitCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitError: components["schemas"]["MeEnrolmentsReportSubmitNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsBasicNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsBasicNameErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsBasicGenderErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsBasicBirthDateErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsBasicPhoneErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsBasicEducationErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsBasicSpecialtyErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsBasicTitleErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticeNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticeLicenceNumberErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticeQualificationNumberErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticePracticeCategoryErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticePracticeScopeErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticeLicenceValidUntilErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticeOrganizationNameErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticeDepartmentNameErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticeHiredOnErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticeSitesNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticeSitesINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticeSitesINDEXSiteNameErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticeSitesINDEXIsPrimaryErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticeSitesINDEXFiledOnErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsPracticeSitesINDEXValidUntilErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperienceNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperienceEducationRecordsNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperienceEducationRecordsINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperienceEducationRecordsINDEXSchoolErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperienceEducationRecordsINDEXMajorErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperienceEducationRecordsINDEXDegreeErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperienceEducationRecordsINDEXStartedOnErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperienceEducationRecordsINDEXFinishedOnErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperiencePracticeRecordsNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperiencePracticeRecordsINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperiencePracticeRecordsINDEXOrganizationNameErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperiencePracticeRecordsINDEXDepartmentNameErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperiencePracticeRecordsINDEXTitleErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperiencePracticeRecordsINDEXStartedOnErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsExperiencePracticeRecordsINDEXFinishedOnErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsWorkPerformanceNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsWorkPerformanceSummaryErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsWorkPerformanceOutpatientVisitsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsWorkPerformanceInpatientCasesErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsWorkPerformanceOperationsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsWorkPerformanceTeachingAndResearchErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsWorkPerformanceContinuingEducationCreditsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsWorkPerformanceAwardsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsEthicsNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsEthicsSelfRatingErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsEthicsStatementErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsEthicsComplaintsOrDisputesErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitFormsEthicsNoteErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitProcedureErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitExemptionReasonErrorComponent"] | components["schemas"]["MeEnrolmentsReportSubmitCommentErrorComponent"];
+        MeEnrolmentsReportSubmitErrorResponse400: components["schemas"]["MeEnrolmentsReportSubmitValidationError"] | components["schemas"]["ParseErrorResponse"];
+        MeEnrolmentsReportSubmitExemptionReasonErrorComponent: {
+            /**
+             * @description * `exemption_reason` - exemption_reason (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "exemption_reason";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsBasicBirthDateErrorComponent: {
+            /**
+             * @description * `forms.basic.birth_date` - forms.basic.birth_date (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.birth_date";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsBasicEducationErrorComponent: {
+            /**
+             * @description * `forms.basic.education` - forms.basic.education (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.education";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsBasicGenderErrorComponent: {
+            /**
+             * @description * `forms.basic.gender` - forms.basic.gender (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.gender";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsBasicNameErrorComponent: {
+            /**
+             * @description * `forms.basic.name` - forms.basic.name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsBasicNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.basic.non_field_errors` - forms.basic.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsBasicPhoneErrorComponent: {
+            /**
+             * @description * `forms.basic.phone` - forms.basic.phone (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.phone";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsBasicSpecialtyErrorComponent: {
+            /**
+             * @description * `forms.basic.specialty` - forms.basic.specialty (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.specialty";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsBasicTitleErrorComponent: {
+            /**
+             * @description * `forms.basic.title` - forms.basic.title (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.title";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsEthicsComplaintsOrDisputesErrorComponent: {
+            /**
+             * @description * `forms.ethics.complaints_or_disputes` - forms.ethics.complaints_or_disputes (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.ethics.complaints_or_disputes";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsEthicsNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.ethics.non_field_errors` - forms.ethics.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.ethics.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsEthicsNoteErrorComponent: {
+            /**
+             * @description * `forms.ethics.note` - forms.ethics.note (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.ethics.note";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsEthicsSelfRatingErrorComponent: {
+            /**
+             * @description * `forms.ethics.self_rating` - forms.ethics.self_rating (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.ethics.self_rating";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsEthicsStatementErrorComponent: {
+            /**
+             * @description * `forms.ethics.statement` - forms.ethics.statement (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.ethics.statement";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperienceEducationRecordsINDEXDegreeErrorComponent: {
+            /**
+             * @description * `forms.experience.education_records.INDEX.degree` - forms.experience.education_records.INDEX.degree (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.education_records.INDEX.degree";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperienceEducationRecordsINDEXFinishedOnErrorComponent: {
+            /**
+             * @description * `forms.experience.education_records.INDEX.finished_on` - forms.experience.education_records.INDEX.finished_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.education_records.INDEX.finished_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperienceEducationRecordsINDEXMajorErrorComponent: {
+            /**
+             * @description * `forms.experience.education_records.INDEX.major` - forms.experience.education_records.INDEX.major (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.education_records.INDEX.major";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperienceEducationRecordsINDEXNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.experience.education_records.INDEX.non_field_errors` - forms.experience.education_records.INDEX.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.education_records.INDEX.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperienceEducationRecordsINDEXSchoolErrorComponent: {
+            /**
+             * @description * `forms.experience.education_records.INDEX.school` - forms.experience.education_records.INDEX.school (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.education_records.INDEX.school";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperienceEducationRecordsINDEXStartedOnErrorComponent: {
+            /**
+             * @description * `forms.experience.education_records.INDEX.started_on` - forms.experience.education_records.INDEX.started_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.education_records.INDEX.started_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperienceEducationRecordsNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.experience.education_records.non_field_errors` - forms.experience.education_records.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.education_records.non_field_errors";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperienceNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.experience.non_field_errors` - forms.experience.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperiencePracticeRecordsINDEXDepartmentNameErrorComponent: {
+            /**
+             * @description * `forms.experience.practice_records.INDEX.department_name` - forms.experience.practice_records.INDEX.department_name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.practice_records.INDEX.department_name";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperiencePracticeRecordsINDEXFinishedOnErrorComponent: {
+            /**
+             * @description * `forms.experience.practice_records.INDEX.finished_on` - forms.experience.practice_records.INDEX.finished_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.practice_records.INDEX.finished_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperiencePracticeRecordsINDEXNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.experience.practice_records.INDEX.non_field_errors` - forms.experience.practice_records.INDEX.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.practice_records.INDEX.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperiencePracticeRecordsINDEXOrganizationNameErrorComponent: {
+            /**
+             * @description * `forms.experience.practice_records.INDEX.organization_name` - forms.experience.practice_records.INDEX.organization_name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.practice_records.INDEX.organization_name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperiencePracticeRecordsINDEXStartedOnErrorComponent: {
+            /**
+             * @description * `forms.experience.practice_records.INDEX.started_on` - forms.experience.practice_records.INDEX.started_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.practice_records.INDEX.started_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperiencePracticeRecordsINDEXTitleErrorComponent: {
+            /**
+             * @description * `forms.experience.practice_records.INDEX.title` - forms.experience.practice_records.INDEX.title (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.practice_records.INDEX.title";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsExperiencePracticeRecordsNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.experience.practice_records.non_field_errors` - forms.experience.practice_records.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.practice_records.non_field_errors";
+            /**
+             * @description * `empty` - empty
+             *     * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "empty" | "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.non_field_errors` - forms.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticeDepartmentNameErrorComponent: {
+            /**
+             * @description * `forms.practice.department_name` - forms.practice.department_name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.department_name";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticeHiredOnErrorComponent: {
+            /**
+             * @description * `forms.practice.hired_on` - forms.practice.hired_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.hired_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticeLicenceNumberErrorComponent: {
+            /**
+             * @description * `forms.practice.licence_number` - forms.practice.licence_number (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.licence_number";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticeLicenceValidUntilErrorComponent: {
+            /**
+             * @description * `forms.practice.licence_valid_until` - forms.practice.licence_valid_until (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.licence_valid_until";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticeNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.practice.non_field_errors` - forms.practice.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticeOrganizationNameErrorComponent: {
+            /**
+             * @description * `forms.practice.organization_name` - forms.practice.organization_name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.organization_name";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticePracticeCategoryErrorComponent: {
+            /**
+             * @description * `forms.practice.practice_category` - forms.practice.practice_category (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.practice_category";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticePracticeScopeErrorComponent: {
+            /**
+             * @description * `forms.practice.practice_scope` - forms.practice.practice_scope (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.practice_scope";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticeQualificationNumberErrorComponent: {
+            /**
+             * @description * `forms.practice.qualification_number` - forms.practice.qualification_number (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.qualification_number";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticeSitesINDEXFiledOnErrorComponent: {
+            /**
+             * @description * `forms.practice.sites.INDEX.filed_on` - forms.practice.sites.INDEX.filed_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.sites.INDEX.filed_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticeSitesINDEXIsPrimaryErrorComponent: {
+            /**
+             * @description * `forms.practice.sites.INDEX.is_primary` - forms.practice.sites.INDEX.is_primary (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.sites.INDEX.is_primary";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticeSitesINDEXNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.practice.sites.INDEX.non_field_errors` - forms.practice.sites.INDEX.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.sites.INDEX.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticeSitesINDEXSiteNameErrorComponent: {
+            /**
+             * @description * `forms.practice.sites.INDEX.site_name` - forms.practice.sites.INDEX.site_name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.sites.INDEX.site_name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticeSitesINDEXValidUntilErrorComponent: {
+            /**
+             * @description * `forms.practice.sites.INDEX.valid_until` - forms.practice.sites.INDEX.valid_until (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.sites.INDEX.valid_until";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsPracticeSitesNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.practice.sites.non_field_errors` - forms.practice.sites.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.sites.non_field_errors";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsWorkPerformanceAwardsErrorComponent: {
+            /**
+             * @description * `forms.work_performance.awards` - forms.work_performance.awards (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.awards";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsWorkPerformanceContinuingEducationCreditsErrorComponent: {
+            /**
+             * @description * `forms.work_performance.continuing_education_credits` - forms.work_performance.continuing_education_credits (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.continuing_education_credits";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_decimal_places` - max_decimal_places
+             *     * `max_digits` - max_digits
+             *     * `max_string_length` - max_string_length
+             *     * `max_whole_digits` - max_whole_digits
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "min_value";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsWorkPerformanceInpatientCasesErrorComponent: {
+            /**
+             * @description * `forms.work_performance.inpatient_cases` - forms.work_performance.inpatient_cases (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.inpatient_cases";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "min_value";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsWorkPerformanceNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.work_performance.non_field_errors` - forms.work_performance.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsWorkPerformanceOperationsErrorComponent: {
+            /**
+             * @description * `forms.work_performance.operations` - forms.work_performance.operations (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.operations";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "min_value";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsWorkPerformanceOutpatientVisitsErrorComponent: {
+            /**
+             * @description * `forms.work_performance.outpatient_visits` - forms.work_performance.outpatient_visits (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.outpatient_visits";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "min_value";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsWorkPerformanceSummaryErrorComponent: {
+            /**
+             * @description * `forms.work_performance.summary` - forms.work_performance.summary (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.summary";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitFormsWorkPerformanceTeachingAndResearchErrorComponent: {
+            /**
+             * @description * `forms.work_performance.teaching_and_research` - forms.work_performance.teaching_and_research (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.teaching_and_research";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitProcedureErrorComponent: {
+            /**
+             * @description * `procedure` - procedure (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "procedure";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportSubmitValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["MeEnrolmentsReportSubmitError"][];
+        };
+        MeEnrolmentsReportUpdateError: components["schemas"]["MeEnrolmentsReportUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsBasicNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsBasicNameErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsBasicGenderErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsBasicBirthDateErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsBasicPhoneErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsBasicEducationErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsBasicSpecialtyErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsBasicTitleErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticeNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticeLicenceNumberErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticeQualificationNumberErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticePracticeCategoryErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticePracticeScopeErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticeLicenceValidUntilErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticeOrganizationNameErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticeDepartmentNameErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticeHiredOnErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticeSitesNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticeSitesINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticeSitesINDEXSiteNameErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticeSitesINDEXIsPrimaryErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticeSitesINDEXFiledOnErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsPracticeSitesINDEXValidUntilErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperienceNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperienceEducationRecordsNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperienceEducationRecordsINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperienceEducationRecordsINDEXSchoolErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperienceEducationRecordsINDEXMajorErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperienceEducationRecordsINDEXDegreeErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperienceEducationRecordsINDEXStartedOnErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperienceEducationRecordsINDEXFinishedOnErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperiencePracticeRecordsNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperiencePracticeRecordsINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperiencePracticeRecordsINDEXOrganizationNameErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperiencePracticeRecordsINDEXDepartmentNameErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperiencePracticeRecordsINDEXTitleErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperiencePracticeRecordsINDEXStartedOnErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsExperiencePracticeRecordsINDEXFinishedOnErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsWorkPerformanceNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsWorkPerformanceSummaryErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsWorkPerformanceOutpatientVisitsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsWorkPerformanceInpatientCasesErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsWorkPerformanceOperationsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsWorkPerformanceTeachingAndResearchErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsWorkPerformanceContinuingEducationCreditsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsWorkPerformanceAwardsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsEthicsNonFieldErrorsErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsEthicsSelfRatingErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsEthicsStatementErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsEthicsComplaintsOrDisputesErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateFormsEthicsNoteErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateProcedureErrorComponent"] | components["schemas"]["MeEnrolmentsReportUpdateExemptionReasonErrorComponent"];
+        MeEnrolmentsReportUpdateErrorResponse400: components["schemas"]["MeEnrolmentsReportUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        MeEnrolmentsReportUpdateExemptionReasonErrorComponent: {
+            /**
+             * @description * `exemption_reason` - exemption_reason (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "exemption_reason";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsBasicBirthDateErrorComponent: {
+            /**
+             * @description * `forms.basic.birth_date` - forms.basic.birth_date (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.birth_date";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsBasicEducationErrorComponent: {
+            /**
+             * @description * `forms.basic.education` - forms.basic.education (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.education";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsBasicGenderErrorComponent: {
+            /**
+             * @description * `forms.basic.gender` - forms.basic.gender (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.gender";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsBasicNameErrorComponent: {
+            /**
+             * @description * `forms.basic.name` - forms.basic.name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsBasicNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.basic.non_field_errors` - forms.basic.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsBasicPhoneErrorComponent: {
+            /**
+             * @description * `forms.basic.phone` - forms.basic.phone (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.phone";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsBasicSpecialtyErrorComponent: {
+            /**
+             * @description * `forms.basic.specialty` - forms.basic.specialty (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.specialty";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsBasicTitleErrorComponent: {
+            /**
+             * @description * `forms.basic.title` - forms.basic.title (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.basic.title";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsEthicsComplaintsOrDisputesErrorComponent: {
+            /**
+             * @description * `forms.ethics.complaints_or_disputes` - forms.ethics.complaints_or_disputes (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.ethics.complaints_or_disputes";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsEthicsNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.ethics.non_field_errors` - forms.ethics.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.ethics.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsEthicsNoteErrorComponent: {
+            /**
+             * @description * `forms.ethics.note` - forms.ethics.note (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.ethics.note";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsEthicsSelfRatingErrorComponent: {
+            /**
+             * @description * `forms.ethics.self_rating` - forms.ethics.self_rating (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.ethics.self_rating";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsEthicsStatementErrorComponent: {
+            /**
+             * @description * `forms.ethics.statement` - forms.ethics.statement (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.ethics.statement";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperienceEducationRecordsINDEXDegreeErrorComponent: {
+            /**
+             * @description * `forms.experience.education_records.INDEX.degree` - forms.experience.education_records.INDEX.degree (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.education_records.INDEX.degree";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperienceEducationRecordsINDEXFinishedOnErrorComponent: {
+            /**
+             * @description * `forms.experience.education_records.INDEX.finished_on` - forms.experience.education_records.INDEX.finished_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.education_records.INDEX.finished_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperienceEducationRecordsINDEXMajorErrorComponent: {
+            /**
+             * @description * `forms.experience.education_records.INDEX.major` - forms.experience.education_records.INDEX.major (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.education_records.INDEX.major";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperienceEducationRecordsINDEXNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.experience.education_records.INDEX.non_field_errors` - forms.experience.education_records.INDEX.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.education_records.INDEX.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperienceEducationRecordsINDEXSchoolErrorComponent: {
+            /**
+             * @description * `forms.experience.education_records.INDEX.school` - forms.experience.education_records.INDEX.school (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.education_records.INDEX.school";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperienceEducationRecordsINDEXStartedOnErrorComponent: {
+            /**
+             * @description * `forms.experience.education_records.INDEX.started_on` - forms.experience.education_records.INDEX.started_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.education_records.INDEX.started_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperienceEducationRecordsNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.experience.education_records.non_field_errors` - forms.experience.education_records.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.education_records.non_field_errors";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperienceNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.experience.non_field_errors` - forms.experience.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperiencePracticeRecordsINDEXDepartmentNameErrorComponent: {
+            /**
+             * @description * `forms.experience.practice_records.INDEX.department_name` - forms.experience.practice_records.INDEX.department_name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.practice_records.INDEX.department_name";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperiencePracticeRecordsINDEXFinishedOnErrorComponent: {
+            /**
+             * @description * `forms.experience.practice_records.INDEX.finished_on` - forms.experience.practice_records.INDEX.finished_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.practice_records.INDEX.finished_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperiencePracticeRecordsINDEXNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.experience.practice_records.INDEX.non_field_errors` - forms.experience.practice_records.INDEX.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.practice_records.INDEX.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperiencePracticeRecordsINDEXOrganizationNameErrorComponent: {
+            /**
+             * @description * `forms.experience.practice_records.INDEX.organization_name` - forms.experience.practice_records.INDEX.organization_name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.practice_records.INDEX.organization_name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperiencePracticeRecordsINDEXStartedOnErrorComponent: {
+            /**
+             * @description * `forms.experience.practice_records.INDEX.started_on` - forms.experience.practice_records.INDEX.started_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.practice_records.INDEX.started_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperiencePracticeRecordsINDEXTitleErrorComponent: {
+            /**
+             * @description * `forms.experience.practice_records.INDEX.title` - forms.experience.practice_records.INDEX.title (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.practice_records.INDEX.title";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsExperiencePracticeRecordsNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.experience.practice_records.non_field_errors` - forms.experience.practice_records.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.experience.practice_records.non_field_errors";
+            /**
+             * @description * `empty` - empty
+             *     * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "empty" | "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.non_field_errors` - forms.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticeDepartmentNameErrorComponent: {
+            /**
+             * @description * `forms.practice.department_name` - forms.practice.department_name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.department_name";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticeHiredOnErrorComponent: {
+            /**
+             * @description * `forms.practice.hired_on` - forms.practice.hired_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.hired_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticeLicenceNumberErrorComponent: {
+            /**
+             * @description * `forms.practice.licence_number` - forms.practice.licence_number (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.licence_number";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticeLicenceValidUntilErrorComponent: {
+            /**
+             * @description * `forms.practice.licence_valid_until` - forms.practice.licence_valid_until (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.licence_valid_until";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticeNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.practice.non_field_errors` - forms.practice.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticeOrganizationNameErrorComponent: {
+            /**
+             * @description * `forms.practice.organization_name` - forms.practice.organization_name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.organization_name";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticePracticeCategoryErrorComponent: {
+            /**
+             * @description * `forms.practice.practice_category` - forms.practice.practice_category (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.practice_category";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticePracticeScopeErrorComponent: {
+            /**
+             * @description * `forms.practice.practice_scope` - forms.practice.practice_scope (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.practice_scope";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticeQualificationNumberErrorComponent: {
+            /**
+             * @description * `forms.practice.qualification_number` - forms.practice.qualification_number (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.qualification_number";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticeSitesINDEXFiledOnErrorComponent: {
+            /**
+             * @description * `forms.practice.sites.INDEX.filed_on` - forms.practice.sites.INDEX.filed_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.sites.INDEX.filed_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticeSitesINDEXIsPrimaryErrorComponent: {
+            /**
+             * @description * `forms.practice.sites.INDEX.is_primary` - forms.practice.sites.INDEX.is_primary (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.sites.INDEX.is_primary";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticeSitesINDEXNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.practice.sites.INDEX.non_field_errors` - forms.practice.sites.INDEX.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.sites.INDEX.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticeSitesINDEXSiteNameErrorComponent: {
+            /**
+             * @description * `forms.practice.sites.INDEX.site_name` - forms.practice.sites.INDEX.site_name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.sites.INDEX.site_name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticeSitesINDEXValidUntilErrorComponent: {
+            /**
+             * @description * `forms.practice.sites.INDEX.valid_until` - forms.practice.sites.INDEX.valid_until (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.sites.INDEX.valid_until";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsPracticeSitesNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.practice.sites.non_field_errors` - forms.practice.sites.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.practice.sites.non_field_errors";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsWorkPerformanceAwardsErrorComponent: {
+            /**
+             * @description * `forms.work_performance.awards` - forms.work_performance.awards (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.awards";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsWorkPerformanceContinuingEducationCreditsErrorComponent: {
+            /**
+             * @description * `forms.work_performance.continuing_education_credits` - forms.work_performance.continuing_education_credits (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.continuing_education_credits";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_decimal_places` - max_decimal_places
+             *     * `max_digits` - max_digits
+             *     * `max_string_length` - max_string_length
+             *     * `max_whole_digits` - max_whole_digits
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "min_value";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsWorkPerformanceInpatientCasesErrorComponent: {
+            /**
+             * @description * `forms.work_performance.inpatient_cases` - forms.work_performance.inpatient_cases (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.inpatient_cases";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "min_value";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsWorkPerformanceNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `forms.work_performance.non_field_errors` - forms.work_performance.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsWorkPerformanceOperationsErrorComponent: {
+            /**
+             * @description * `forms.work_performance.operations` - forms.work_performance.operations (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.operations";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "min_value";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsWorkPerformanceOutpatientVisitsErrorComponent: {
+            /**
+             * @description * `forms.work_performance.outpatient_visits` - forms.work_performance.outpatient_visits (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.outpatient_visits";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "min_value";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsWorkPerformanceSummaryErrorComponent: {
+            /**
+             * @description * `forms.work_performance.summary` - forms.work_performance.summary (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.summary";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateFormsWorkPerformanceTeachingAndResearchErrorComponent: {
+            /**
+             * @description * `forms.work_performance.teaching_and_research` - forms.work_performance.teaching_and_research (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.work_performance.teaching_and_research";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateProcedureErrorComponent: {
+            /**
+             * @description * `procedure` - procedure (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "procedure";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        MeEnrolmentsReportUpdateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["MeEnrolmentsReportUpdateError"][];
+        };
         MeOutput: {
             /** Format: uuid */
             id: string;
@@ -4287,6 +6580,30 @@ export interface components {
             api_level: number;
         };
         MetaRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /** @description One of the physician's cycles: where they stand, the procedure, the result once published. */
+        MyEnrolmentOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            cycle_id: string;
+            cycle_code: string;
+            cycle_name: string;
+            organization_name: string;
+            department_name?: string | null;
+            status: components["schemas"]["EnrolmentStatusEnum"];
+            status_label: string;
+            procedure: components["schemas"]["ProcedureEnum"] | components["schemas"]["BlankEnum"];
+            procedure_label: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            /** @description once the result is published, else null */
+            readonly result_level: (components["schemas"]["ResultLevelEnum"] | components["schemas"]["NullEnum"]) | null;
+            /**
+             * Format: decimal
+             * @description once the result is published, else null
+             */
+            readonly total_score: string | null;
+        };
         /** @enum {unknown} */
         NullEnum: null;
         OrganizationBulkMayApplyInputRequest: {
@@ -6898,6 +9215,21 @@ export interface components {
             /** Format: date */
             valid_until: string | null;
         };
+        /**
+         * @description * `general` - 一般程序
+         *     * `simplified` - 简易程序
+         *     * `exempt` - 免考
+         * @enum {string}
+         */
+        ProcedureEnum: "general" | "simplified" | "exempt";
+        /**
+         * @description * `excellent` - 优秀
+         *     * `good` - 良好
+         *     * `pass` - 合格
+         *     * `fail` - 不合格
+         * @enum {string}
+         */
+        RatingLevelEnum: "excellent" | "good" | "pass" | "fail";
         RefreshInputRequest: {
             refresh: string;
         };
@@ -6920,6 +9252,140 @@ export interface components {
         RegionsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
         RegionsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
         RegionsTreeErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /** @description 基本信息 (prefilled from the registry). */
+        ReportBasicFormRequest: {
+            name: string;
+            gender?: string;
+            /** Format: date */
+            birth_date?: string | null;
+            phone?: string;
+            education?: string;
+            specialty?: string;
+            title: string;
+        };
+        ReportDraftInputRequest: {
+            forms?: components["schemas"]["ReportFormsInputRequest"];
+            procedure?: components["schemas"]["ProcedureEnum"] | components["schemas"]["BlankEnum"];
+            exemption_reason?: string;
+        };
+        ReportEducationFormRequest: {
+            school: string;
+            major?: string;
+            degree?: string;
+            /** Format: date */
+            started_on?: string | null;
+            /** Format: date */
+            finished_on?: string | null;
+        };
+        ReportEligibilityOutput: {
+            eligible: boolean;
+            reasons: string[];
+        };
+        /** @description 职业道德 (《医师职业道德考核自评表》). */
+        ReportEthicsFormRequest: {
+            self_rating: components["schemas"]["RatingLevelEnum"];
+            statement: string;
+            /** @default false */
+            complaints_or_disputes: boolean;
+            note?: string;
+        };
+        /** @description 相关经历: education and practice history (prefilled from the registry). */
+        ReportExperienceFormRequest: {
+            education_records?: components["schemas"]["ReportEducationFormRequest"][];
+            practice_records: components["schemas"]["ReportPracticeRecordFormRequest"][];
+        };
+        /**
+         * @description The forms of the self-report, each optional here (a draft); the submission checks those the cycle's
+         *     settings require, completely. Checked per form by the services.
+         */
+        ReportFormsInputRequest: {
+            basic?: components["schemas"]["ReportBasicFormRequest"];
+            practice?: components["schemas"]["ReportPracticeFormRequest"];
+            experience?: components["schemas"]["ReportExperienceFormRequest"];
+            work_performance?: components["schemas"]["ReportWorkPerformanceFormRequest"];
+            ethics?: components["schemas"]["ReportEthicsFormRequest"];
+        };
+        /** @description The self-report as the physician edits it: the saved forms, the registry's prefill for the others. */
+        ReportOutput: {
+            enrolment: components["schemas"]["MyEnrolmentOutput"];
+            editable: boolean;
+            required_forms: string[];
+            /** @description one object per form (basic, practice, experience, work_performance, ethics), fields as in ReportFormsInput */
+            forms: unknown;
+            procedure: components["schemas"]["ProcedureEnum"] | components["schemas"]["BlankEnum"];
+            exemption_reason: string;
+            exemption_reasons: string[];
+            exemption_attachment_required: boolean;
+            simplified: components["schemas"]["ReportEligibilityOutput"];
+            phase: components["schemas"]["ReportPhaseOutput"];
+            attachments: components["schemas"]["EnrolmentAttachmentOutput"][];
+            last_return: components["schemas"]["ReportReturnOutput"] | null;
+        };
+        ReportPhaseOutput: {
+            /** Format: date */
+            opens: string | null;
+            /** Format: date */
+            closes: string | null;
+            open: boolean;
+        };
+        /** @description 执业信息 with the multi-site filings (prefilled from the registry). */
+        ReportPracticeFormRequest: {
+            licence_number: string;
+            qualification_number?: string;
+            practice_category: components["schemas"]["PracticeCategoryEnum"];
+            practice_scope: string;
+            /** Format: date */
+            licence_valid_until?: string | null;
+            organization_name?: string;
+            department_name?: string;
+            /** Format: date */
+            hired_on?: string | null;
+            sites?: components["schemas"]["ReportSiteFormRequest"][];
+        };
+        ReportPracticeRecordFormRequest: {
+            organization_name: string;
+            department_name?: string;
+            title?: string;
+            /** Format: date */
+            started_on?: string | null;
+            /** Format: date */
+            finished_on?: string | null;
+        };
+        ReportReturnOutput: {
+            action: string;
+            comment: string;
+            actor_name: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ReportSiteFormRequest: {
+            site_name: string;
+            /** @default false */
+            is_primary: boolean;
+            /** Format: date */
+            filed_on?: string | null;
+            /** Format: date */
+            valid_until?: string | null;
+        };
+        ReportSubmitInputRequest: {
+            forms?: components["schemas"]["ReportFormsInputRequest"];
+            procedure?: components["schemas"]["ProcedureEnum"] | components["schemas"]["BlankEnum"];
+            exemption_reason?: string;
+            /** @default  */
+            comment: string;
+        };
+        /** @description 工作成绩 (《医师工作成绩考核表》): the self-report of the cycle's work. */
+        ReportWorkPerformanceFormRequest: {
+            /** @description 个人述职 */
+            summary: string;
+            outpatient_visits?: number | null;
+            inpatient_cases?: number | null;
+            operations?: number | null;
+            teaching_and_research?: string;
+            /** Format: decimal */
+            continuing_education_credits?: string | null;
+            awards?: string;
+        };
         /**
          * @description * `excellent` - 优秀
          *     * `pass` - 合格
@@ -6927,6 +9393,518 @@ export interface components {
          * @enum {string}
          */
         ResultLevelEnum: "excellent" | "pass" | "fail";
+        ReviewBulkApproveInputRequest: {
+            ids: string[];
+            /** @default  */
+            comment: string;
+        };
+        ReviewBulkApproveOutput: {
+            approved: number;
+        };
+        ReviewCommentInputRequest: {
+            /** @default  */
+            comment: string;
+        };
+        /** @description One submission under review: the report as submitted, the rating, attachments and history. */
+        ReviewDetailOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            cycle_id: string;
+            cycle_name: string;
+            /** Format: uuid */
+            physician_id: string;
+            physician_name: string;
+            id_card_masked: string;
+            licence_number: string;
+            title: string;
+            /** Format: uuid */
+            organization_id: string;
+            organization_name: string;
+            /** Format: uuid */
+            department_id: string | null;
+            department_name?: string | null;
+            procedure: components["schemas"]["ProcedureEnum"] | components["schemas"]["BlankEnum"];
+            procedure_label: string;
+            status: components["schemas"]["EnrolmentStatusEnum"];
+            status_label: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            /** @description the forms as submitted (SelfReport.submitted_forms) */
+            forms: unknown;
+            exemption_reason: string;
+            department_rating: components["schemas"]["DepartmentRatingOutput"] | null;
+            attachments: components["schemas"]["EnrolmentAttachmentOutput"][];
+            history: components["schemas"]["EnrolmentHistoryEntryOutput"][];
+            /** @description actions legal now */
+            actions: string[];
+        };
+        ReviewItemOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            cycle_id: string;
+            cycle_name: string;
+            /** Format: uuid */
+            physician_id: string;
+            physician_name: string;
+            id_card_masked: string;
+            licence_number: string;
+            title: string;
+            /** Format: uuid */
+            organization_id: string;
+            organization_name: string;
+            /** Format: uuid */
+            department_id: string | null;
+            department_name?: string | null;
+            procedure: components["schemas"]["ProcedureEnum"] | components["schemas"]["BlankEnum"];
+            procedure_label: string;
+            status: components["schemas"]["EnrolmentStatusEnum"];
+            status_label: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+        };
+        /** @description A return needs the reason the physician reads. */
+        ReviewReturnInputRequest: {
+            comment: string;
+        };
+        ReviewsBodyApproveCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ReviewsBodyApproveError: components["schemas"]["ReviewsBodyApproveNonFieldErrorsErrorComponent"] | components["schemas"]["ReviewsBodyApproveCommentErrorComponent"];
+        ReviewsBodyApproveErrorResponse400: components["schemas"]["ReviewsBodyApproveValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ReviewsBodyApproveNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ReviewsBodyApproveValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ReviewsBodyApproveError"][];
+        };
+        ReviewsBodyAttachmentsDownloadErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ReviewsBodyBulkApproveCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ReviewsBodyBulkApproveError: components["schemas"]["ReviewsBodyBulkApproveNonFieldErrorsErrorComponent"] | components["schemas"]["ReviewsBodyBulkApproveIdsErrorComponent"] | components["schemas"]["ReviewsBodyBulkApproveIdsINDEXErrorComponent"] | components["schemas"]["ReviewsBodyBulkApproveCommentErrorComponent"];
+        ReviewsBodyBulkApproveErrorResponse400: components["schemas"]["ReviewsBodyBulkApproveValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ReviewsBodyBulkApproveIdsErrorComponent: {
+            /**
+             * @description * `ids` - ids (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ids";
+            /**
+             * @description * `max_length` - max_length
+             *     * `min_length` - min_length
+             *     * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "max_length" | "min_length" | "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        ReviewsBodyBulkApproveIdsINDEXErrorComponent: {
+            /**
+             * @description * `ids.INDEX` - ids.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ids.INDEX";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ReviewsBodyBulkApproveNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ReviewsBodyBulkApproveValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ReviewsBodyBulkApproveError"][];
+        };
+        ReviewsBodyListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ReviewsBodyRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ReviewsBodyReturnCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ReviewsBodyReturnError: components["schemas"]["ReviewsBodyReturnNonFieldErrorsErrorComponent"] | components["schemas"]["ReviewsBodyReturnCommentErrorComponent"];
+        ReviewsBodyReturnErrorResponse400: components["schemas"]["ReviewsBodyReturnValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ReviewsBodyReturnNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ReviewsBodyReturnValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ReviewsBodyReturnError"][];
+        };
+        ReviewsDepartmentAttachmentsDownloadErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ReviewsDepartmentListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ReviewsDepartmentRateCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ReviewsDepartmentRateError: components["schemas"]["ReviewsDepartmentRateNonFieldErrorsErrorComponent"] | components["schemas"]["ReviewsDepartmentRateWorkPerformanceErrorComponent"] | components["schemas"]["ReviewsDepartmentRateEthicsErrorComponent"] | components["schemas"]["ReviewsDepartmentRateCommentErrorComponent"];
+        ReviewsDepartmentRateErrorResponse400: components["schemas"]["ReviewsDepartmentRateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ReviewsDepartmentRateEthicsErrorComponent: {
+            /**
+             * @description * `ethics` - ethics (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ethics";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        ReviewsDepartmentRateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ReviewsDepartmentRateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ReviewsDepartmentRateError"][];
+        };
+        ReviewsDepartmentRateWorkPerformanceErrorComponent: {
+            /**
+             * @description * `work_performance` - work_performance (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "work_performance";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        ReviewsDepartmentRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ReviewsDepartmentReturnCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ReviewsDepartmentReturnError: components["schemas"]["ReviewsDepartmentReturnNonFieldErrorsErrorComponent"] | components["schemas"]["ReviewsDepartmentReturnCommentErrorComponent"];
+        ReviewsDepartmentReturnErrorResponse400: components["schemas"]["ReviewsDepartmentReturnValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ReviewsDepartmentReturnNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ReviewsDepartmentReturnValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ReviewsDepartmentReturnError"][];
+        };
+        ReviewsInstitutionApproveCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ReviewsInstitutionApproveError: components["schemas"]["ReviewsInstitutionApproveNonFieldErrorsErrorComponent"] | components["schemas"]["ReviewsInstitutionApproveCommentErrorComponent"];
+        ReviewsInstitutionApproveErrorResponse400: components["schemas"]["ReviewsInstitutionApproveValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ReviewsInstitutionApproveNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ReviewsInstitutionApproveValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ReviewsInstitutionApproveError"][];
+        };
+        ReviewsInstitutionAttachmentsDownloadErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ReviewsInstitutionBulkApproveCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ReviewsInstitutionBulkApproveError: components["schemas"]["ReviewsInstitutionBulkApproveNonFieldErrorsErrorComponent"] | components["schemas"]["ReviewsInstitutionBulkApproveIdsErrorComponent"] | components["schemas"]["ReviewsInstitutionBulkApproveIdsINDEXErrorComponent"] | components["schemas"]["ReviewsInstitutionBulkApproveCommentErrorComponent"];
+        ReviewsInstitutionBulkApproveErrorResponse400: components["schemas"]["ReviewsInstitutionBulkApproveValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ReviewsInstitutionBulkApproveIdsErrorComponent: {
+            /**
+             * @description * `ids` - ids (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ids";
+            /**
+             * @description * `max_length` - max_length
+             *     * `min_length` - min_length
+             *     * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "max_length" | "min_length" | "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        ReviewsInstitutionBulkApproveIdsINDEXErrorComponent: {
+            /**
+             * @description * `ids.INDEX` - ids.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ids.INDEX";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ReviewsInstitutionBulkApproveNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ReviewsInstitutionBulkApproveValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ReviewsInstitutionBulkApproveError"][];
+        };
+        ReviewsInstitutionListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ReviewsInstitutionRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ReviewsInstitutionReturnCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ReviewsInstitutionReturnError: components["schemas"]["ReviewsInstitutionReturnNonFieldErrorsErrorComponent"] | components["schemas"]["ReviewsInstitutionReturnCommentErrorComponent"];
+        ReviewsInstitutionReturnErrorResponse400: components["schemas"]["ReviewsInstitutionReturnValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ReviewsInstitutionReturnNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ReviewsInstitutionReturnValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ReviewsInstitutionReturnError"][];
+        };
         /**
          * @description * `province_admin` - 省级卫健委管理员
          *     * `city_admin` - 市级卫健委管理员
@@ -11218,6 +14196,504 @@ export interface operations {
             };
         };
     };
+    me_enrolments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyEnrolmentOutput"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeEnrolmentsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_enrolments_report_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeEnrolmentsReportRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_enrolments_report_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReportDraftInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportDraftInputRequest"];
+                "multipart/form-data": components["schemas"]["ReportDraftInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeEnrolmentsReportUpdateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_enrolments_report_attachments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["EnrolmentAttachmentUploadInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentAttachmentOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeEnrolmentsReportAttachmentsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_enrolments_report_attachments_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: string;
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeEnrolmentsReportAttachmentsDestroyErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_enrolments_report_attachments_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: string;
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentAttachmentDownloadOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeEnrolmentsReportAttachmentsDownloadErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_enrolments_report_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReportSubmitInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReportSubmitInputRequest"];
+                "multipart/form-data": components["schemas"]["ReportSubmitInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeEnrolmentsReportSubmitErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
     me_physician_retrieve: {
         parameters: {
             query?: never;
@@ -13245,6 +16721,1253 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegionsTreeErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_body_list: {
+        parameters: {
+            query?: {
+                /** @description cycle id */
+                cycle?: string;
+                /** @description department id */
+                department?: string;
+                /** @description physician name contains */
+                name?: string;
+                /** @description institution id (re-review) */
+                organization?: string;
+                procedure?: "exempt" | "general" | "simplified";
+                status?: "body_approved" | "department_rated" | "drafting" | "enrolled" | "failed" | "institution_approved" | "makeup" | "makeup_pending" | "makeup_scored" | "passed" | "publicized" | "returned" | "score_confirmed" | "scored" | "submitted" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewItemOutput"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsBodyListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_body_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsBodyRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_body_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReviewCommentInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReviewCommentInputRequest"];
+                "multipart/form-data": components["schemas"]["ReviewCommentInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsBodyApproveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_body_attachments_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: string;
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentAttachmentDownloadOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsBodyAttachmentsDownloadErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_body_return: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewReturnInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReviewReturnInputRequest"];
+                "multipart/form-data": components["schemas"]["ReviewReturnInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsBodyReturnErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_body_bulk_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewBulkApproveInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReviewBulkApproveInputRequest"];
+                "multipart/form-data": components["schemas"]["ReviewBulkApproveInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewBulkApproveOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsBodyBulkApproveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_department_list: {
+        parameters: {
+            query?: {
+                /** @description cycle id */
+                cycle?: string;
+                /** @description department id */
+                department?: string;
+                /** @description physician name contains */
+                name?: string;
+                /** @description institution id (re-review) */
+                organization?: string;
+                procedure?: "exempt" | "general" | "simplified";
+                status?: "body_approved" | "department_rated" | "drafting" | "enrolled" | "failed" | "institution_approved" | "makeup" | "makeup_pending" | "makeup_scored" | "passed" | "publicized" | "returned" | "score_confirmed" | "scored" | "submitted" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewItemOutput"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsDepartmentListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_department_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsDepartmentRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_department_attachments_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: string;
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentAttachmentDownloadOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsDepartmentAttachmentsDownloadErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_department_rate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepartmentRateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DepartmentRateInputRequest"];
+                "multipart/form-data": components["schemas"]["DepartmentRateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsDepartmentRateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_department_return: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewReturnInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReviewReturnInputRequest"];
+                "multipart/form-data": components["schemas"]["ReviewReturnInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsDepartmentReturnErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_institution_list: {
+        parameters: {
+            query?: {
+                /** @description cycle id */
+                cycle?: string;
+                /** @description department id */
+                department?: string;
+                /** @description physician name contains */
+                name?: string;
+                /** @description institution id (re-review) */
+                organization?: string;
+                procedure?: "exempt" | "general" | "simplified";
+                status?: "body_approved" | "department_rated" | "drafting" | "enrolled" | "failed" | "institution_approved" | "makeup" | "makeup_pending" | "makeup_scored" | "passed" | "publicized" | "returned" | "score_confirmed" | "scored" | "submitted" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewItemOutput"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsInstitutionListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_institution_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsInstitutionRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_institution_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReviewCommentInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReviewCommentInputRequest"];
+                "multipart/form-data": components["schemas"]["ReviewCommentInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsInstitutionApproveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_institution_attachments_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: string;
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentAttachmentDownloadOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsInstitutionAttachmentsDownloadErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_institution_return: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewReturnInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReviewReturnInputRequest"];
+                "multipart/form-data": components["schemas"]["ReviewReturnInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsInstitutionReturnErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    reviews_institution_bulk_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewBulkApproveInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReviewBulkApproveInputRequest"];
+                "multipart/form-data": components["schemas"]["ReviewBulkApproveInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewBulkApproveOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsInstitutionBulkApproveErrorResponse400"];
                 };
             };
             401: {
