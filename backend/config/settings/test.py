@@ -1,5 +1,7 @@
 """`make test`: the same real services, kept apart from the demo's data (own database, Redis db, bucket)."""
 
+from pathlib import Path
+
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, REDIS_URL, S3_BUCKET, env
 
@@ -18,3 +20,5 @@ DATABASES["default"]["TEST"] = {"NAME": "test_platform" + env("TEST_DB_SUFFIX", 
 WECHAT_ADAPTER = "accounts.wechat.FakeWeChatAdapter"
 WECHAT_APPID = "wx-test-app"
 SMS_ADAPTER = "accounts.sms.FakeSmsAdapter"
+# WhiteNoise warns on every request when the static root does not exist (a fresh clone has not collected).
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405
