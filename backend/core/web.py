@@ -18,6 +18,29 @@ from core.exceptions import error_response
 _IMMUTABLE = "public, max-age=31536000, immutable"
 
 
+def content_security_policy() -> str:
+    """What the app's page may load: its own scripts only (tokens live in localStorage, so no injected script
+    may run), inline styles (Element Plus sets style attributes), images also from object storage (presigned
+    photo links). Downloads are navigations, which the policy does not restrict."""
+    storage = (
+        getattr(settings, "S3_PUBLIC_ENDPOINT_URL", None) or getattr(settings, "S3_ENDPOINT_URL", None) or ""
+    )
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src 'self' data: blob: {storage}".strip(),
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
 def _dist() -> Path:
     return Path(getattr(settings, "WEB_DIST_DIR", settings.ROOT_DIR / "web" / "dist")).resolve()
 
@@ -51,4 +74,6 @@ def spa(request: HttpRequest) -> HttpResponse:
         if relative.startswith("assets/"):
             # A missing script must not get the HTML page (the browser would report a syntax error).
             return error_response(404, "not_found", _("未找到。"))
-    return _file(index, "no-cache")
+    response = _file(index, "no-cache")
+    response["Content-Security-Policy"] = content_security_policy()
+    return response

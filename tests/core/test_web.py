@@ -87,3 +87,14 @@ def test_before_a_build_it_says_how_to_make_one(tmp_path, settings, db):
 
 def test_only_reads(dist, db):
     assert Client().post("/accounts").status_code == 405
+
+
+def test_the_page_may_run_its_own_scripts_only(dist, db):
+    # when
+    response = Client().get("/accounts")
+
+    # then injected or inline script cannot run: the tokens in localStorage stay the app's
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy
