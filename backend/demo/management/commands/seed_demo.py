@@ -261,6 +261,7 @@ class Command(BaseCommand):
         from django.utils import timezone
 
         today = timezone.localdate()
+        now = timezone.now()
         window = {"opens": str(today - timedelta(days=60)), "closes": str(today + timedelta(days=60))}
         cycle = Cycle.objects.create(
             code="2024-2026",
@@ -333,6 +334,9 @@ class Command(BaseCommand):
                     if status in ("enrolled", "drafting")
                     else rng.choice(["general"] * 4 + ["simplified"]),
                     status=status,
+                    submitted_at=None
+                    if status in ("enrolled", "drafting")
+                    else now - timedelta(days=i % 20 + 1),
                     enrolled_by=creator,
                 )
             )
