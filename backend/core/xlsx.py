@@ -1,5 +1,6 @@
 """Spreadsheets in and out (.xlsx through openpyxl): checked uploads, rows by header, fast writes."""
 
+import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
+from core import storage
 from core.errors import ApplicationError
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -111,3 +113,15 @@ def write_workbook(headers: list[str], rows, *, title: str = "Sheet1") -> bytes:
 
 def template(columns: list[Column], *, title: str = "导入模板") -> bytes:
     return write_workbook([c.header for c in columns], [], title=title)
+
+
+def template_link(columns: list[Column], *, name: str, slug: str) -> dict:
+    """A short-lived download link to an import template (its columns are the import's). Written to object
+    storage once per version of the columns (the key carries their digest), then served from there."""
+    digest = hashlib.sha256("|".join(c.header for c in columns).encode()).hexdigest()[:16]
+    key = f"templates/{slug}-{digest}.xlsx"
+    if storage.head(key) is None:
+        storage.put_bytes(
+            key=key, data=template(columns, title=name.removesuffix(".xlsx")), content_type=XLSX_CONTENT_TYPE
+        )
+    return {"url": storage.presigned_get(key=key, filename=name), "file_name": name}

@@ -1,8 +1,6 @@
 """Delegated account management (所辖机构账户管理): the accounts below the caller, their organisations' right to
 apply to be an assessment body, .xlsx import and export as background jobs."""
 
-import hashlib
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -31,7 +29,7 @@ from accounts.permissions import Perm
 from accounts.roles import Role
 from accounts.services import management
 from audit.services import audit_record
-from core import storage, xlsx
+from core import xlsx
 from core.pagination import PageNumberPagination
 from core.permissions import get_actor
 from jobs.services import job_start
@@ -315,16 +313,9 @@ class AccountImportTemplateView(APIView):
 
     @extend_schema(operation_id="accounts_import_template", responses=AccountTemplateOutput)
     def get(self, request):
-        name = "账号导入模板.xlsx"
-        # Keyed by the columns: written once per version of the template, then served from storage.
-        digest = hashlib.sha256("|".join(c.header for c in IMPORT_COLUMNS).encode()).hexdigest()[:16]
-        key = f"templates/accounts-import-{digest}.xlsx"
-        if storage.head(key) is None:
-            data = xlsx.template(IMPORT_COLUMNS, title="账号导入模板")
-            storage.put_bytes(key=key, data=data, content_type=xlsx.XLSX_CONTENT_TYPE)
         return Response(
             AccountTemplateOutput(
-                {"url": storage.presigned_get(key=key, filename=name), "file_name": name}
+                xlsx.template_link(IMPORT_COLUMNS, name="账号导入模板.xlsx", slug="accounts-import")
             ).data
         )
 

@@ -5,8 +5,6 @@ Commissions read physicians of their jurisdiction with phone numbers masked, and
 (`physicians.read`, once per request). ID-card numbers are always masked except to the physician themself.
 """
 
-import hashlib
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
@@ -14,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import Perm
-from core import storage, xlsx
+from core import xlsx
 from core.pagination import PageNumberPagination
 from core.permissions import get_actor
 from jobs.services import job_start
@@ -268,16 +266,9 @@ class PhysicianImportTemplateView(APIView):
 
     @extend_schema(operation_id="physicians_import_template", responses=PhysicianTemplateOutput)
     def get(self, request):
-        name = "医师导入模板.xlsx"
-        # Keyed by the columns: written once per version of the template, then served from storage.
-        digest = hashlib.sha256("|".join(c.header for c in IMPORT_COLUMNS).encode()).hexdigest()[:16]
-        key = f"templates/physicians-import-{digest}.xlsx"
-        if storage.head(key) is None:
-            data = xlsx.template(IMPORT_COLUMNS, title="医师导入模板")
-            storage.put_bytes(key=key, data=data, content_type=xlsx.XLSX_CONTENT_TYPE)
         return Response(
             PhysicianTemplateOutput(
-                {"url": storage.presigned_get(key=key, filename=name), "file_name": name}
+                xlsx.template_link(IMPORT_COLUMNS, name="医师导入模板.xlsx", slug="physicians-import")
             ).data
         )
 
