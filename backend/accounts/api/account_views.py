@@ -91,6 +91,8 @@ class _UserView:
 class AccountListCreateView(APIView):
     """The accounts below the caller (GET), and a new one (POST). 所辖机构账户：查询、新增。"""
 
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
+
     permission_codes = {"get": Perm.ACCOUNT_VIEW, "post": Perm.ACCOUNT_MANAGE}
 
     @extend_schema(

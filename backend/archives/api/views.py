@@ -15,6 +15,8 @@ from physicians.selectors import physicians_by_ids
 class ArchiveViewSet(ViewSet):
     """A hospital's technical archives (tenant route)."""
 
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
+
     permission_codes = {
         "list": Perm.ARCHIVE_VIEW,
         "retrieve": Perm.ARCHIVE_VIEW,

@@ -49,6 +49,8 @@ def _download(request, enrolment):
 class MyCertificateListView(APIView):
     """The caller's own pass certificates, one per passed cycle (我的合格证明). Web app and mini-program."""
 
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
+
     permission_codes = {"get": Perm.SELF_SERVICE}
     miniprogram_allowed = True
 
@@ -73,6 +75,8 @@ class MyCertificateDownloadView(APIView):
 
 class CertificateListView(APIView):
     """Pass certificates of the physicians within the caller's reach, also of past cycles (合格证明打印)."""
+
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
 
     permission_codes = {"get": Perm.CERTIFICATE_VIEW}
 

@@ -96,6 +96,8 @@ def _report_output(enrolment) -> dict:
 class MyEnrolmentListView(APIView):
     """The caller's cycles: status, procedure and, once published, the result. 我的考核。"""
 
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
+
     permission_codes = {"get": Perm.SELF_SERVICE}
     miniprogram_allowed = True
 
@@ -267,6 +269,7 @@ def _review_views(stage: Stage, code: str, label: str) -> dict[str, type[APIView
     class ListView(APIView):
         __doc__ = f"Submissions under {label}: query by cycle, procedure, status, name, department."
         permission_codes = {"get": code}
+        pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
 
         @extend_schema(
             operation_id=f"{prefix}_list", parameters=FILTER_PARAMETERS, responses=ReviewItemOutput(many=True)

@@ -81,6 +81,8 @@ def _bool_param(request, name):
 class ApplicationListView(APIView):
     """Assessment-body applications: the applicant's own, or those a commission reviews. 考核机构申请。"""
 
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
+
     permission_codes = {"post": Perm.BODY_APPLY}
 
     @extend_schema(
@@ -216,6 +218,8 @@ ApplicationReturnView = _action_view(
 class ApplicationHistoryView(APIView):
     """Every state change of the application: who, when, from, to, comment."""
 
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
+
     @extend_schema(
         operation_id="assessment_body_applications_history",
         responses=AssessmentBodyApplicationHistoryOutput(many=True),
@@ -295,6 +299,8 @@ class AttachmentDownloadView(APIView):
 class BodyListView(APIView):
     """Assessment bodies the caller sees, each with whom it serves. 考核机构列表。"""
 
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
+
     permission_codes = {"get": Perm.ORG_VIEW}
 
     @extend_schema(
@@ -333,6 +339,8 @@ class BodyListView(APIView):
 class BodyServedView(APIView):
     """The counties and institutions a body serves (its active assignments the caller sees)."""
 
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
+
     permission_codes = {"get": Perm.ORG_VIEW}
 
     @extend_schema(operation_id="assessment_bodies_served", responses=AssessmentBodyServedOutput(many=True))
@@ -347,6 +355,8 @@ class BodyServedView(APIView):
 
 class MyServedView(APIView):
     """Whom the caller's own organisation serves as an assessment body. 本机构考核对象。"""
+
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
 
     permission_codes = {"get": Perm.ORG_VIEW}
 
@@ -363,6 +373,8 @@ class MyServedView(APIView):
 
 class AssignmentListView(APIView):
     """Assignments of assessment bodies to counties and institutions. 指派考核机构。"""
+
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
 
     permission_codes = {"get": Perm.ORG_VIEW, "post": Perm.BODY_ASSIGN}
 

@@ -14,6 +14,8 @@ from core.permissions import get_actor
 class AuditEventListView(APIView):
     """Audit rows of the caller's jurisdiction, newest first (append-only: there is nothing to write here)."""
 
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
+
     permission_codes = {"get": Perm.AUDIT_VIEW}
 
     @extend_schema(

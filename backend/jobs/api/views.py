@@ -36,6 +36,8 @@ def job_output(job) -> dict:
 class JobListView(APIView):
     """The caller's own background jobs, newest first."""
 
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
+
     @extend_schema(operation_id="jobs_list", responses=JobOutput(many=True))
     def get(self, request):
         paginator = PageNumberPagination()

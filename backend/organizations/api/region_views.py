@@ -27,6 +27,8 @@ class RegionTreeOutput(serializers.Serializer):
 class RegionListView(APIView):
     """Administrative divisions (province > city > county) with their codes. 行政区划。"""
 
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
+
     @extend_schema(
         operation_id="regions_list",
         parameters=[

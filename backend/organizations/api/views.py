@@ -60,6 +60,8 @@ def _organization_response(request, organization_id) -> Response:
 class OrganizationListView(APIView):
     """Organisations within the caller's reach, by conditions. 机构查询。"""
 
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
+
     permission_codes = {"get": Perm.ORG_VIEW}
 
     @extend_schema(
@@ -168,6 +170,8 @@ def _department_response(request, department_id, status_code=200) -> Response:
 
 class DepartmentListCreateView(APIView):
     """The departments of the caller's institution, flat (GET); a new one (POST). 科室：查询、新增。"""
+
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
 
     permission_codes = {"get": Perm.ORG_VIEW, "post": Perm.DEPARTMENT_MANAGE}
 

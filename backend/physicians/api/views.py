@@ -74,6 +74,8 @@ class PhysicianListCreateView(APIView):
     """Physicians within the caller's reach by conditions (GET); a new one in the caller's institution
     (POST), with their (inactive) login account. 医师管理：条件查询、新增。"""
 
+    pagination_class = PageNumberPagination  # lists answer {count, next, previous, results}
+
     permission_codes = {"get": Perm.PHYSICIAN_VIEW, "post": Perm.PHYSICIAN_MANAGE}
 
     @extend_schema(

@@ -1,6 +1,7 @@
 /**
  * Lists are paginated by the API (`page`, `page_size` <= 100) and answer `{count, next, previous, results}`.
- * The OpenAPI file still describes most list bodies as plain arrays, so the envelope is read here, in one place.
+ * The OpenAPI file describes these pages (Paginated...List); reading the envelope here keeps one place that
+ * also accepts the few unpaginated arrays (trees).
  */
 export interface Page<T> {
   count: number
@@ -19,8 +20,8 @@ export function asPage<T>(data: unknown): Page<T> {
 }
 
 /**
- * Query parameters built at run time (list pages: filters from the URL plus `page` and `page_size`, which the
- * OpenAPI file does not declare yet) for a typed call. The API validates them and answers errors in its shape.
+ * Query parameters built at run time (list pages: filters from the URL plus `page` and `page_size`) for a
+ * typed call. The API validates them and answers errors in its shape.
  */
 export function listQuery(params: Record<string, unknown>): never {
   return params as never

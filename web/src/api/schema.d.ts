@@ -7245,6 +7245,246 @@ export interface components {
             errors: components["schemas"]["OrganizationsPartialUpdateError"][];
         };
         OrganizationsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        PaginatedAccountListItemOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AccountListItemOutput"][];
+        };
+        PaginatedArchiveOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ArchiveOutput"][];
+        };
+        PaginatedAssessmentBodyApplicationHistoryOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AssessmentBodyApplicationHistoryOutput"][];
+        };
+        PaginatedAssessmentBodyApplicationOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AssessmentBodyApplicationOutput"][];
+        };
+        PaginatedAssessmentBodyAssignmentOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AssessmentBodyAssignmentOutput"][];
+        };
+        PaginatedAssessmentBodyOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AssessmentBodyOutput"][];
+        };
+        PaginatedAssessmentBodyServedOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AssessmentBodyServedOutput"][];
+        };
+        PaginatedAuditEventOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AuditEventOutput"][];
+        };
+        PaginatedCertificateEntryOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CertificateEntryOutput"][];
+        };
+        PaginatedDepartmentOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["DepartmentOutput"][];
+        };
+        PaginatedJobOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["JobOutput"][];
+        };
+        PaginatedMyEnrolmentOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["MyEnrolmentOutput"][];
+        };
+        PaginatedOrganizationListItemOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["OrganizationListItemOutput"][];
+        };
+        PaginatedPhysicianListItemOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PhysicianListItemOutput"][];
+        };
+        PaginatedRegionOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["RegionOutput"][];
+        };
+        PaginatedReviewItemOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ReviewItemOutput"][];
+        };
         ParseError: {
             code: components["schemas"]["ParseErrorCodeEnum"];
             detail: string;
@@ -10056,6 +10296,10 @@ export interface operations {
                 organization?: string;
                 /** @description one organisation */
                 organization_id?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
                 /** @description region code: its whole subtree */
                 region_code?: string;
                 role?: "assessment_reviewer" | "city_admin" | "county_admin" | "department_head" | "doctor" | "expert" | "hospital_admin" | "industry_admin" | "medical_affairs" | "province_admin";
@@ -10073,7 +10317,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountListItemOutput"][];
+                    "application/json": components["schemas"]["PaginatedAccountListItemOutputList"];
                 };
             };
             400: {
@@ -10910,6 +11154,10 @@ export interface operations {
                 kind?: "industry_org" | "institution";
                 /** @description name contains */
                 name?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
                 /** @description region code: bodies in that region's subtree */
                 region?: string;
             };
@@ -10924,7 +11172,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssessmentBodyOutput"][];
+                    "application/json": components["schemas"]["PaginatedAssessmentBodyOutputList"];
                 };
             };
             400: {
@@ -10979,7 +11227,12 @@ export interface operations {
     };
     assessment_bodies_served: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
             header?: never;
             path: {
                 body_id: string;
@@ -10993,7 +11246,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssessmentBodyServedOutput"][];
+                    "application/json": components["schemas"]["PaginatedAssessmentBodyServedOutputList"];
                 };
             };
             400: {
@@ -11048,7 +11301,12 @@ export interface operations {
     };
     assessment_bodies_mine_served: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -11060,7 +11318,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssessmentBodyServedOutput"][];
+                    "application/json": components["schemas"]["PaginatedAssessmentBodyServedOutputList"];
                 };
             };
             400: {
@@ -11116,6 +11374,10 @@ export interface operations {
     assessment_body_applications_list: {
         parameters: {
             query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
                 /** @description region code: applicants in that region's subtree */
                 region?: string;
                 /** @description applicant name contains */
@@ -11133,7 +11395,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssessmentBodyApplicationOutput"][];
+                    "application/json": components["schemas"]["PaginatedAssessmentBodyApplicationOutputList"];
                 };
             };
             400: {
@@ -11692,7 +11954,12 @@ export interface operations {
     };
     assessment_body_applications_history: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
             header?: never;
             path: {
                 application_id: string;
@@ -11706,7 +11973,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssessmentBodyApplicationHistoryOutput"][];
+                    "application/json": components["schemas"]["PaginatedAssessmentBodyApplicationHistoryOutputList"];
                 };
             };
             400: {
@@ -12066,6 +12333,10 @@ export interface operations {
                 /** @description assessment body id */
                 body?: string;
                 cross_region?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
                 /** @description institution id */
                 target_organization?: string;
                 /** @description county code */
@@ -12082,7 +12353,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssessmentBodyAssignmentOutput"][];
+                    "application/json": components["schemas"]["PaginatedAssessmentBodyAssignmentOutputList"];
                 };
             };
             400: {
@@ -12358,6 +12629,10 @@ export interface operations {
                 /** @description YYYY-MM-DD, inclusive */
                 date_to?: string;
                 organization_id?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
                 target_id?: string;
                 /** @description e.g. accounts.user */
                 target_type?: string;
@@ -12373,7 +12648,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditEventOutput"][];
+                    "application/json": components["schemas"]["PaginatedAuditEventOutputList"];
                 };
             };
             400: {
@@ -12898,6 +13173,10 @@ export interface operations {
                 department?: string;
                 /** @description physician name contains */
                 name?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -12910,7 +13189,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateEntryOutput"][];
+                    "application/json": components["schemas"]["PaginatedCertificateEntryOutputList"];
                 };
             };
             400: {
@@ -13172,6 +13451,10 @@ export interface operations {
                 is_active?: boolean;
                 /** @description an institution within reach (UUID); default: the caller's own */
                 organization?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
                 /** @description children of this department (UUID) */
                 parent?: string;
                 /** @description name or code contains */
@@ -13190,7 +13473,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DepartmentOutput"][];
+                    "application/json": components["schemas"]["PaginatedDepartmentOutputList"];
                 };
             };
             400: {
@@ -13790,7 +14073,12 @@ export interface operations {
     };
     jobs_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -13802,7 +14090,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobOutput"][];
+                    "application/json": components["schemas"]["PaginatedJobOutputList"];
                 };
             };
             400: {
@@ -14062,7 +14350,12 @@ export interface operations {
     };
     me_certificates_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -14074,7 +14367,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateEntryOutput"][];
+                    "application/json": components["schemas"]["PaginatedCertificateEntryOutputList"];
                 };
             };
             400: {
@@ -14198,7 +14491,12 @@ export interface operations {
     };
     me_enrolments_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -14210,7 +14508,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MyEnrolmentOutput"][];
+                    "application/json": components["schemas"]["PaginatedMyEnrolmentOutputList"];
                 };
             };
             400: {
@@ -14894,6 +15192,10 @@ export interface operations {
                 institution_type?: string;
                 is_assessment_body?: boolean;
                 kind?: "commission" | "industry_org" | "institution";
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
                 /** @description region code: its whole subtree */
                 region_code?: string;
                 /** @description name contains, or unified social credit code starts with */
@@ -14911,7 +15213,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrganizationListItemOutput"][];
+                    "application/json": components["schemas"]["PaginatedOrganizationListItemOutputList"];
                 };
             };
             400: {
@@ -15547,6 +15849,10 @@ export interface operations {
                 name_contains?: string;
                 /** @description one organisation (UUID) */
                 organization_id?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
                 post_type?: "administrative" | "clinical" | "medical_technical";
                 practice_category?: "clinical" | "dental" | "public_health" | "tcm";
                 /** @description region code: its whole subtree */
@@ -15566,7 +15872,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PhysicianListItemOutput"][];
+                    "application/json": components["schemas"]["PaginatedPhysicianListItemOutputList"];
                 };
             };
             400: {
@@ -16557,6 +16863,10 @@ export interface operations {
         parameters: {
             query?: {
                 level?: "city" | "county" | "province";
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
                 /** @description parent region code */
                 parent?: string;
                 /** @description name contains */
@@ -16573,7 +16883,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RegionOutput"][];
+                    "application/json": components["schemas"]["PaginatedRegionOutputList"];
                 };
             };
             400: {
@@ -16776,6 +17086,10 @@ export interface operations {
                 name?: string;
                 /** @description institution id (re-review) */
                 organization?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
                 procedure?: "exempt" | "general" | "simplified";
                 status?: "body_approved" | "department_rated" | "drafting" | "enrolled" | "failed" | "institution_approved" | "makeup" | "makeup_pending" | "makeup_scored" | "passed" | "publicized" | "returned" | "score_confirmed" | "scored" | "submitted" | "withdrawn";
             };
@@ -16790,7 +17104,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReviewItemOutput"][];
+                    "application/json": components["schemas"]["PaginatedReviewItemOutputList"];
                 };
             };
             400: {
@@ -17216,6 +17530,10 @@ export interface operations {
                 name?: string;
                 /** @description institution id (re-review) */
                 organization?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
                 procedure?: "exempt" | "general" | "simplified";
                 status?: "body_approved" | "department_rated" | "drafting" | "enrolled" | "failed" | "institution_approved" | "makeup" | "makeup_pending" | "makeup_scored" | "passed" | "publicized" | "returned" | "score_confirmed" | "scored" | "submitted" | "withdrawn";
             };
@@ -17230,7 +17548,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReviewItemOutput"][];
+                    "application/json": components["schemas"]["PaginatedReviewItemOutputList"];
                 };
             };
             400: {
@@ -17583,6 +17901,10 @@ export interface operations {
                 name?: string;
                 /** @description institution id (re-review) */
                 organization?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
                 procedure?: "exempt" | "general" | "simplified";
                 status?: "body_approved" | "department_rated" | "drafting" | "enrolled" | "failed" | "institution_approved" | "makeup" | "makeup_pending" | "makeup_scored" | "passed" | "publicized" | "returned" | "score_confirmed" | "scored" | "submitted" | "withdrawn";
             };
@@ -17597,7 +17919,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReviewItemOutput"][];
+                    "application/json": components["schemas"]["PaginatedReviewItemOutputList"];
                 };
             };
             400: {
@@ -18015,6 +18337,10 @@ export interface operations {
     archives_list: {
         parameters: {
             query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
                 search?: string;
             };
             header?: never;
@@ -18030,7 +18356,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ArchiveOutput"][];
+                    "application/json": components["schemas"]["PaginatedArchiveOutputList"];
                 };
             };
             400: {
