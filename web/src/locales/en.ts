@@ -344,6 +344,22 @@ const en: Messages<typeof zhCN> = {
       },
     },
   },
+  verify: {
+    title: 'Certificate verification',
+    subtitle: 'Scan the QR code on a certificate to check that it is genuine.',
+    valid: 'Valid certificate',
+    revoked: 'Certificate revoked',
+    notFound: 'No such certificate: the QR code may be wrong or the certificate forged.',
+    serial: 'Serial number',
+    name: 'Name',
+    idCard: 'ID-card number',
+    licence: 'Licence number',
+    institution: 'Medical institution',
+    cycle: 'Assessment cycle',
+    result: 'Result',
+    issuedOn: 'Issued on',
+    revokedOn: 'Revoked on',
+  },
 }
 
 export default en

@@ -18,6 +18,13 @@ export const routes: RouteRecordRaw[] = [
     meta: { public: true, title: 'auth.login.title' },
   },
   {
+    // The QR code on a pass certificate points here (settings.PUBLIC_BASE_URL + /verify/<token>).
+    path: '/verify/:token',
+    name: 'verify',
+    component: () => import('@/views/verify/VerifyView.vue'),
+    meta: { public: true, title: 'verify.title' },
+  },
+  {
     path: '/change-password',
     name: 'change-password',
     component: () => import('@/views/auth/ChangePasswordView.vue'),
