@@ -48,13 +48,17 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
     items: [
       { route: 'regions', title: 'menu.regions' },
       { route: 'accounts', title: 'menu.accountsBelow', codes: [Perm.ACCOUNT_VIEW] },
+      { route: 'physicians', title: 'menu.physicians', codes: [Perm.PHYSICIAN_VIEW] },
     ],
   },
   staff: {
     key: 'staff',
     title: 'menu.staff',
     icon: 'User',
-    items: [{ route: 'accounts', title: 'menu.accounts', codes: [Perm.ACCOUNT_VIEW] }],
+    items: [
+      { route: 'accounts', title: 'menu.accounts', codes: [Perm.ACCOUNT_VIEW] },
+      { route: 'physicians', title: 'menu.physicians', codes: [Perm.PHYSICIAN_VIEW] },
+    ],
   },
   assessmentBodies: {
     key: 'assessmentBodies',
@@ -96,7 +100,7 @@ export const ROLE_MENUS: Record<Role, readonly SectionKey[]> = {
   industry_admin: ['workbench', 'staff', 'bodyApplication', 'system'],
   hospital_admin: ['workbench', 'staff', 'bodyApplication', 'system'],
   assessment_reviewer: ['workbench', 'assessmentWork', 'system'],
-  medical_affairs: ['workbench', 'system'],
+  medical_affairs: ['workbench', 'staff', 'system'],
   department_head: ['workbench'],
   doctor: ['workbench'],
   expert: ['workbench'],

@@ -56,3 +56,4 @@ export interface JobRowError {
   code?: string
   detail?: string
 }
+export type PhysicianListItem = Schemas['PhysicianListItemOutput']

@@ -71,6 +71,7 @@ const en: Messages<typeof zhCN> = {
     system: 'System',
     audit: 'Audit log',
     jobs: 'My jobs',
+    physicians: 'Physicians',
   },
   layout: {
     changePassword: 'Change password',
@@ -359,6 +360,23 @@ const en: Messages<typeof zhCN> = {
     result: 'Result',
     issuedOn: 'Issued on',
     revokedOn: 'Revoked on',
+  },
+  physicians: {
+    export: 'Export physicians',
+    nameHint: 'Name starts with',
+    idCardHint: 'Full ID-card number',
+    fields: {
+      name: 'Name',
+      idCard: 'ID-card number',
+      licence: 'Licence number',
+      region: 'Region',
+      category: 'Practice category',
+      title: 'Title',
+      organization: 'Medical institution',
+      department: 'Department',
+      phone: 'Mobile',
+    },
+    categories: { clinical: 'Clinical', tcm: 'TCM', dental: 'Dental', public_health: 'Public health' },
   },
 }
 

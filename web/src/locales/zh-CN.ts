@@ -67,6 +67,7 @@ export default {
     system: '系统',
     audit: '操作日志',
     jobs: '我的任务',
+    physicians: '医师信息',
   },
   layout: {
     changePassword: '修改密码',
@@ -355,5 +356,22 @@ export default {
     result: '考核结果',
     issuedOn: '发证日期',
     revokedOn: '撤销日期',
+  },
+  physicians: {
+    export: '导出医师',
+    nameHint: '姓名开头',
+    idCardHint: '完整身份证号',
+    fields: {
+      name: '姓名',
+      idCard: '身份证号',
+      licence: '执业证书编号',
+      region: '地区',
+      category: '执业类别',
+      title: '职称',
+      organization: '医疗卫生机构',
+      department: '科室',
+      phone: '手机号',
+    },
+    categories: { clinical: '临床', tcm: '中医', dental: '口腔', public_health: '公共卫生' },
   },
 }

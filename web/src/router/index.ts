@@ -4,11 +4,12 @@ import accounts from './modules/accounts'
 import assessmentBodies from './modules/assessmentBodies'
 import audit from './modules/audit'
 import jobs from './modules/jobs'
+import physicians from './modules/physicians'
 import regions from './modules/regions'
 import './types'
 
 /** Pages inside the layout: one module per domain (router/modules/<domain>.ts). */
-const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs]
+const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians]
 
 export const routes: RouteRecordRaw[] = [
   {
