@@ -86,6 +86,7 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
     title: 'menu.system',
     icon: 'Setting',
     items: [
+      { route: 'my-organization', title: 'menu.myOrganization', codes: [Perm.ORG_MANAGE] },
       { route: 'audit', title: 'menu.audit', codes: [Perm.AUDIT_VIEW] },
       { route: 'jobs', title: 'menu.jobs' },
     ],

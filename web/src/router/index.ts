@@ -4,12 +4,13 @@ import accounts from './modules/accounts'
 import assessmentBodies from './modules/assessmentBodies'
 import audit from './modules/audit'
 import jobs from './modules/jobs'
+import organizations from './modules/organizations'
 import physicians from './modules/physicians'
 import regions from './modules/regions'
 import './types'
 
 /** Pages inside the layout: one module per domain (router/modules/<domain>.ts). */
-const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians]
+const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations]
 
 export const routes: RouteRecordRaw[] = [
   {
