@@ -54,6 +54,7 @@ describe('role -> menu table', () => {
       'accounts',
       'body-applications',
       'body-assignments',
+      'my-organization',
       'audit',
       'jobs',
     ])
