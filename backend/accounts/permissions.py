@@ -24,3 +24,9 @@ class Perm(StrEnum):
     ENROLMENT_REVIEW = "assessment.enrolment_review"  # institution review of self-reports (机构审核)
     ENROLMENT_REREVIEW = "assessment.enrolment_rereview"  # assessment body / commission re-review (复核)
     DEPARTMENT_RATE = "assessment.department_rate"  # department head rates own department (科室评定)
+    ASSESSMENT_SETTINGS = "assessment.settings"  # cycles and their settings (考核设置, province only)
+    ENROLMENT_MANAGE = "assessment.enrolment_manage"  # enrol, withdraw, reset passwords (医师管理)
+    ENROLMENT_VIEW = "assessment.enrolment_view"  # query and export the enrolled within reach
+    ADVERSE_IMPORT = "assessment.adverse_import"  # import adverse records (不良记录, province)
+    ADVERSE_VIEW = "assessment.adverse_view"  # query adverse records within reach
+    STATS_VIEW = "assessment.stats_view"  # progress and statistics within reach (进度管理, 考核统计)

@@ -50,13 +50,16 @@ _COMMISSION_CODES = frozenset(
         Perm.CERTIFICATE_VIEW,
         Perm.CERTIFICATE_ISSUE,
         Perm.ENROLMENT_REREVIEW,
+        Perm.ENROLMENT_VIEW,
+        Perm.ADVERSE_VIEW,
+        Perm.STATS_VIEW,
     }
 )
 
 ROLE_SPECS: dict[str, RoleSpec] = {
     Role.PROVINCE_ADMIN: RoleSpec(
         _COMMISSION,
-        _COMMISSION_CODES | {Perm.BODY_ASSIGN},
+        _COMMISSION_CODES | {Perm.BODY_ASSIGN, Perm.ASSESSMENT_SETTINGS, Perm.ADVERSE_IMPORT},
         supervisory=True,
         level="province",
         grants_below=frozenset(
@@ -81,7 +84,16 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     ),
     Role.ASSESSMENT_REVIEWER: RoleSpec(
         _INSTITUTION | _INDUSTRY,
-        frozenset({Perm.PHYSICIAN_VIEW, Perm.ORG_VIEW, Perm.ENROLMENT_REREVIEW}),
+        frozenset(
+            {
+                Perm.PHYSICIAN_VIEW,
+                Perm.ORG_VIEW,
+                Perm.ENROLMENT_REREVIEW,
+                Perm.ENROLMENT_VIEW,
+                Perm.ADVERSE_VIEW,
+                Perm.STATS_VIEW,
+            }
+        ),
     ),
     Role.INDUSTRY_ADMIN: RoleSpec(
         _INDUSTRY,
@@ -94,6 +106,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.ORG_MANAGE,
                 Perm.BODY_APPLY,
                 Perm.PHYSICIAN_VIEW,
+                Perm.ADVERSE_VIEW,
             }
         ),
         grants_own=frozenset({Role.ASSESSMENT_REVIEWER, Role.EXPERT}),
@@ -117,6 +130,10 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.CERTIFICATE_VIEW,
                 Perm.CERTIFICATE_ISSUE,
                 Perm.ENROLMENT_REVIEW,
+                Perm.ENROLMENT_MANAGE,
+                Perm.ENROLMENT_VIEW,
+                Perm.ADVERSE_VIEW,
+                Perm.STATS_VIEW,
             }
         ),
         grants_own=frozenset(
@@ -137,12 +154,25 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.CERTIFICATE_VIEW,
                 Perm.CERTIFICATE_ISSUE,
                 Perm.ENROLMENT_REVIEW,
+                Perm.ENROLMENT_MANAGE,
+                Perm.ENROLMENT_VIEW,
+                Perm.ADVERSE_VIEW,
+                Perm.STATS_VIEW,
             }
         ),
     ),
     Role.DEPARTMENT_HEAD: RoleSpec(
         _INSTITUTION,
-        frozenset({Perm.ORG_VIEW, Perm.PHYSICIAN_VIEW, Perm.ARCHIVE_VIEW, Perm.DEPARTMENT_RATE}),
+        frozenset(
+            {
+                Perm.ORG_VIEW,
+                Perm.PHYSICIAN_VIEW,
+                Perm.ARCHIVE_VIEW,
+                Perm.DEPARTMENT_RATE,
+                Perm.ENROLMENT_VIEW,
+                Perm.STATS_VIEW,
+            }
+        ),
     ),
     Role.DOCTOR: RoleSpec(_INSTITUTION, frozenset({Perm.SELF_SERVICE})),
     Role.EXPERT: RoleSpec(_COMMISSION | _INSTITUTION | _INDUSTRY, frozenset()),

@@ -38,6 +38,12 @@ class Cycle(BaseModel):
 
     class Meta:
         ordering = ["-starts_on"]
+        constraints = [
+            # One cycle in progress at a time (services.cycles checks it first with a clear error).
+            models.UniqueConstraint(
+                fields=["status"], condition=models.Q(status="active"), name="cycle_one_active"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -218,7 +224,9 @@ class AdverseRecord(BaseModel):
         related_name="adverse_records",
     )
     id_card_hash = models.CharField(max_length=64, db_index=True)
+    id_card_last4 = models.CharField(max_length=4, blank=True)  # for the masked display
     name = models.CharField(max_length=64)
+    licence_number = models.CharField(max_length=32, blank=True)  # as imported
     organization = models.ForeignKey(
         "organizations.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

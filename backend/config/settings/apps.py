@@ -26,6 +26,7 @@ PUBLIC_ONLY = [
     "jobs",
     "assessment_bodies",
     "assessment",
+    "assessment_stats",
     "demo",
 ]
 

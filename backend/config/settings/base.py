@@ -112,6 +112,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.dangling_references_check",
         "schedule": crontab(hour=3, minute=17),
     },
+    # compares each cycle's progress rollup with a fresh GROUP BY, rebuilds on drift
+    "public.assessment-rollup-check": {
+        "task": "assessment_stats.tasks.rollup_check_task",
+        "schedule": crontab(hour=2, minute=43),
+    },
 }
 
 # --- personal data ----------------------------------------------------------------------------------
@@ -224,6 +229,7 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "organizations.enums.RegionLevel.choices",
         "EnrolmentStatusEnum": "assessment.enums.EnrolmentStatus.choices",
         "RatingLevelEnum": "assessment.enums.RatingLevel.choices",
+        "CycleStatusEnum": "assessment.enums.CycleStatus.choices",
     },
     "SERVE_URLCONF": "config.urls_schema",
     "POSTPROCESSING_HOOKS": [

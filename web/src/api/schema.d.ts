@@ -163,6 +163,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/adverse-records/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Adverse records within the caller's reach, by conditions, newest first. 不良记录查询。 */
+        get: operations["adverse_records_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/adverse-records/{record_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One adverse record within the caller's reach. 查看不良记录。 */
+        get: operations["adverse_records_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/adverse-records/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Import adverse records from .xlsx as a background job (the province). 导入不良记录。 */
+        post: operations["adverse_records_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/adverse-records/import-template/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A download link for the adverse-record import template. 导入模板。 */
+        get: operations["adverse_records_import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assessment-bodies/": {
         parameters: {
             query?: never;
@@ -675,6 +743,346 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cycles/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Cycles, newest first (GET, any member); a new draft cycle (POST, the province). 考核周期。 */
+        get: operations["cycles_list"];
+        put?: never;
+        /** @description Cycles, newest first (GET, any member); a new draft cycle (POST, the province). 考核周期。 */
+        post: operations["cycles_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One cycle with its settings in force (GET); its code (draft only), name or period (PATCH). */
+        get: operations["cycles_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description One cycle with its settings in force (GET); its code (draft only), name or period (PATCH). */
+        patch: operations["cycles_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/activate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Publish a draft cycle: it becomes the one in progress (only one at a time). 发布考核周期。 */
+        post: operations["cycles_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/candidates/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Active physicians of the caller's institution not enrolled in the cycle yet. 未参加本周期的医师。 */
+        get: operations["cycles_candidates_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/candidates/{physician_id}/reset-password/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A new password for a physician of the institution not enrolled yet (shown once). 重置密码。 */
+        post: operations["cycles_candidates_reset_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/close/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Close the cycle in progress; it stays readable. 结束考核周期。 */
+        post: operations["cycles_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/enrolments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Enrol one physician of the institution in the cycle in progress. 参加。 */
+        post: operations["cycles_enrolments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/enrolments/bulk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Enrol many physicians at once, all or nothing (404 when any is not the institution's, 409 when any
+         *     is already enrolled). 批量参加。
+         */
+        post: operations["cycles_enrolments_bulk_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/enrolments/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Enrol by an .xlsx of licence numbers or ID-card numbers, as a background job: every row checked,
+         *     any bad row fails it with a row report and nobody is enrolled. 导入参加。
+         */
+        post: operations["cycles_enrolments_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/progress/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Progress statistics of a cycle within the caller's reach: counts per stage, completion, pass and
+         *     excellence rates, grouped by region (a commission's child regions), institution, department, title or
+         *     procedure. 考核进度统计表。
+         */
+        get: operations["cycles_progress_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/progress/chart/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The progress figures as chart series: one label per group, one series per figure (counts and
+         *     rates 0..1). Institutions and departments: the `limit` largest. 统计图表数据。
+         */
+        get: operations["cycles_progress_chart_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/progress/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Export the progress, make-up results or final results table (`table`) with its grouping and filters
+         *     to .xlsx, as a background job (poll /jobs/<id>/). 统计表导出。
+         */
+        post: operations["cycles_progress_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/progress/final/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Final results of a cycle within reach, grouped like the progress table. 最终考核结果统计表。 */
+        get: operations["cycles_progress_final_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/progress/makeup/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Make-up results of a cycle within reach, grouped like the progress table. 补考考核结果统计表。 */
+        get: operations["cycles_progress_makeup_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/progress/physicians/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Per-physician progress of a cycle within reach: status, procedure, test scores (main and make-up),
+         *     total and result. ID cards masked; a commission's reads are audited. 医师考核进度、测评进度。
+         */
+        get: operations["cycles_progress_physicians_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/progress/physicians/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Export the per-physician progress (same filters and reach as the list) to .xlsx as a background job.
+         *     医师考核进度导出。
+         */
+        post: operations["cycles_progress_physicians_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The settings version in force (GET; 404 `no_settings` before the first); a new version put in force
+         *     (POST, the province; validated, with a required note). 考核设置与考核内容。
+         */
+        get: operations["cycles_settings_retrieve"];
+        put?: never;
+        /**
+         * @description The settings version in force (GET; 404 `no_settings` before the first); a new version put in force
+         *     (POST, the province; validated, with a required note). 考核设置与考核内容。
+         */
+        post: operations["cycles_settings_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{cycle_id}/settings/versions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Every settings version of the cycle, newest first, the one in force flagged; readable forever.
+         *     历史考核设置。
+         */
+        get: operations["cycles_settings_versions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/departments/": {
         parameters: {
             query?: never;
@@ -767,6 +1175,118 @@ export interface paths {
          *     科室树。
          */
         get: operations["departments_tree"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enrolments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The enrolled within the caller's reach, by conditions. 已参加本周期的医师。 */
+        get: operations["enrolments_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enrolments/{enrolment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description One enrolment with its history (GET); delete one added by mistake, only while untouched (DELETE,
+         *     the institution). 查看、删除。
+         */
+        get: operations["enrolments_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description One enrolment with its history (GET); delete one added by mistake, only while untouched (DELETE,
+         *     the institution). 查看、删除。
+         */
+        delete: operations["enrolments_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enrolments/{enrolment_id}/reset-password/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A new password for the enrolled physician's account, shown once, to be changed at the next login.
+         *     重置密码。
+         */
+        post: operations["enrolments_reset_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enrolments/{enrolment_id}/withdraw/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Withdraw from the cycle before the report is submitted (history kept). 取消参加。 */
+        post: operations["enrolments_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enrolments/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Export the enrolled (same filters and reach as the list) to .xlsx as a background job. 导出。 */
+        post: operations["enrolments_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enrolments/import-template/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A download link for the enrolment import template. 导入模板。 */
+        get: operations["enrolments_import_template"];
         put?: never;
         post?: never;
         delete?: never;
@@ -888,6 +1408,23 @@ export interface paths {
         put?: never;
         /** @description Print one's own certificate: a short-lived link to its PDF (issued and rendered when needed). */
         post: operations["me_certificates_download"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/cycles/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The caller's own cycles, newest first (the physician's 考核结果, every cycle). Mini-program too. */
+        get: operations["me_cycles_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1204,6 +1741,26 @@ export interface paths {
          *     (POST), with their (inactive) login account. 医师管理：条件查询、新增。
          */
         post: operations["physicians_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/physicians/{physician_id}/cycles/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Every cycle of a physician within the caller's registry reach, newest first: status, procedure,
+         *     scores, result, certificate. 历史考核结果查询。
+         */
+        get: operations["physicians_cycles_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2844,6 +3401,91 @@ export interface components {
         };
         AccountsResetPasswordErrorResponse400: components["schemas"]["ParseErrorResponse"];
         AccountsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        AdverseRecordImportInputRequest: {
+            /**
+             * Format: binary
+             * @description .xlsx in the template's columns
+             */
+            file: string;
+        };
+        /** @description A started background job; poll GET /api/v1/jobs/<id>/ for progress, errors and the result. */
+        AdverseRecordJobOutput: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            status: string;
+        };
+        /** @description An adverse record; the ID card is always masked. */
+        AdverseRecordOutput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            readonly id_card_masked: string;
+            licence_number: string;
+            /**
+             * Format: uuid
+             * @description the registry physician, when matched
+             */
+            physician_id: string | null;
+            readonly organization_id: string | null;
+            readonly organization_name: string;
+            kind: string;
+            /** Format: date */
+            occurred_on: string;
+            description: string;
+            source: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        AdverseRecordTemplateOutput: {
+            /** Format: uri */
+            url: string;
+            file_name: string;
+        };
+        AdverseRecordsImportError: components["schemas"]["AdverseRecordsImportNonFieldErrorsErrorComponent"] | components["schemas"]["AdverseRecordsImportFileErrorComponent"];
+        AdverseRecordsImportErrorResponse400: components["schemas"]["AdverseRecordsImportValidationError"] | components["schemas"]["ParseErrorResponse"];
+        AdverseRecordsImportFileErrorComponent: {
+            /**
+             * @description * `file` - file (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "file";
+            /**
+             * @description * `empty` - empty
+             *     * `invalid` - invalid
+             *     * `no_name` - no_name
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "empty" | "invalid" | "no_name" | "null" | "required";
+            detail: string;
+        };
+        AdverseRecordsImportNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        AdverseRecordsImportTemplateErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        AdverseRecordsImportValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["AdverseRecordsImportError"][];
+        };
+        AdverseRecordsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        AdverseRecordsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
         ArchiveCreateInputRequest: {
             /** Format: uuid */
             physician_id: string;
@@ -4087,6 +4729,15 @@ export interface components {
         };
         /** @enum {unknown} */
         BlankEnum: "";
+        /**
+         * @description * `region` - region
+         *     * `organization` - organization
+         *     * `department` - department
+         *     * `title` - title
+         *     * `procedure` - procedure
+         * @enum {string}
+         */
+        ByEnum: "region" | "organization" | "department" | "title" | "procedure";
         CertificateBatchInputRequest: {
             /** Format: uuid */
             cycle: string;
@@ -4212,6 +4863,1072 @@ export interface components {
          * @enum {string}
          */
         ClientErrorEnum: "client_error";
+        CycleComponentSchema: {
+            /** @description enums.Component */
+            component: string;
+            /** Format: double */
+            weight: number;
+            procedures?: string[];
+        };
+        CycleCreateInputRequest: {
+            /** @description e.g. 2024-2026 */
+            code: string;
+            name: string;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on: string;
+        };
+        CycleDetailOutput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on: string;
+            status: components["schemas"]["CycleStatusEnum"];
+            status_label: string;
+            /** Format: uuid */
+            settings_id: string | null;
+            settings_version?: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description the version in force */
+            readonly settings: components["schemas"]["CycleSettingsOutput"] | null;
+        };
+        /** @description One cycle of a physician: where they stood and the result (历史考核结果). */
+        CycleHistoryOutput: {
+            /**
+             * Format: uuid
+             * @description the enrolment
+             */
+            id: string;
+            /** Format: uuid */
+            cycle_id: string;
+            cycle_code: string;
+            cycle_name: string;
+            cycle_status: string;
+            /** Format: uuid */
+            organization_id: string;
+            organization_name: string;
+            title: string;
+            procedure: string;
+            procedure_label: string;
+            status: components["schemas"]["EnrolmentStatusEnum"];
+            status_label: string;
+            /** Format: decimal */
+            test_score: string | null;
+            /** Format: decimal */
+            makeup_test_score: string | null;
+            /** Format: decimal */
+            total_score: string | null;
+            result_level: string;
+            result_label: string;
+            /** Format: date-time */
+            finalized_at: string | null;
+            /** @description the pass certificate's serial, if any */
+            readonly certificate_serial: string;
+        };
+        CycleOutput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on: string;
+            status: components["schemas"]["CycleStatusEnum"];
+            status_label: string;
+            /** Format: uuid */
+            settings_id: string | null;
+            settings_version?: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A complete new settings version; the service checks its content (400 with `attr`). */
+        CycleSettingsInputRequest: {
+            /** @description why this version is made (required) */
+            note: string;
+            /** @description {"self_report": {"opens", "closes"}, ...} */
+            phases?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @default true */
+            department_rating: boolean;
+            /** @default true */
+            body_review: boolean;
+            /** @description weights add up to 100 */
+            components: {
+                [key: string]: unknown;
+            }[];
+            /** @description {"pass": 60, "excellent": 90} */
+            result_levels: {
+                [key: string]: unknown;
+            };
+            simplified_rules?: {
+                [key: string]: unknown;
+            };
+            exemption_rules?: {
+                [key: string]: unknown;
+            };
+            forms?: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            exam_blueprint_id?: string | null;
+            /** @default 7 */
+            publicity_days: number;
+            /** @default true */
+            makeup_allowed: boolean;
+        };
+        CycleSettingsOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            cycle_id: string;
+            version: number;
+            readonly in_force: boolean;
+            phases: {
+                [key: string]: components["schemas"]["PhaseWindowSchema"];
+            };
+            department_rating: boolean;
+            body_review: boolean;
+            components: components["schemas"]["CycleComponentSchema"][];
+            result_levels: {
+                [key: string]: number;
+            };
+            simplified_rules: unknown;
+            exemption_rules: unknown;
+            forms: unknown;
+            /** Format: uuid */
+            exam_blueprint_id: string | null;
+            publicity_days: number;
+            makeup_allowed: boolean;
+            note: string;
+            created_by_name: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description * `draft` - 未发布
+         *     * `active` - 进行中
+         *     * `closed` - 已结束
+         * @enum {string}
+         */
+        CycleStatusEnum: "draft" | "active" | "closed";
+        CyclesActivateErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CyclesCandidatesListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CyclesCandidatesResetPasswordErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CyclesCloseErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CyclesCreateCodeErrorComponent: {
+            /**
+             * @description * `code` - code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "code";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CyclesCreateEndsOnErrorComponent: {
+            /**
+             * @description * `ends_on` - ends_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ends_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "null" | "required";
+            detail: string;
+        };
+        CyclesCreateError: components["schemas"]["CyclesCreateNonFieldErrorsErrorComponent"] | components["schemas"]["CyclesCreateCodeErrorComponent"] | components["schemas"]["CyclesCreateNameErrorComponent"] | components["schemas"]["CyclesCreateStartsOnErrorComponent"] | components["schemas"]["CyclesCreateEndsOnErrorComponent"];
+        CyclesCreateErrorResponse400: components["schemas"]["CyclesCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CyclesCreateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CyclesCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CyclesCreateStartsOnErrorComponent: {
+            /**
+             * @description * `starts_on` - starts_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "starts_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "null" | "required";
+            detail: string;
+        };
+        CyclesCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CyclesCreateError"][];
+        };
+        CyclesEnrolmentsBulkCreateError: components["schemas"]["CyclesEnrolmentsBulkCreateNonFieldErrorsErrorComponent"] | components["schemas"]["CyclesEnrolmentsBulkCreatePhysiciansErrorComponent"] | components["schemas"]["CyclesEnrolmentsBulkCreatePhysiciansINDEXErrorComponent"];
+        CyclesEnrolmentsBulkCreateErrorResponse400: components["schemas"]["CyclesEnrolmentsBulkCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CyclesEnrolmentsBulkCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CyclesEnrolmentsBulkCreatePhysiciansErrorComponent: {
+            /**
+             * @description * `physicians` - physicians (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "physicians";
+            /**
+             * @description * `empty` - empty
+             *     * `max_length` - max_length
+             *     * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "empty" | "max_length" | "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        CyclesEnrolmentsBulkCreatePhysiciansINDEXErrorComponent: {
+            /**
+             * @description * `physicians.INDEX` - physicians.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "physicians.INDEX";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        CyclesEnrolmentsBulkCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CyclesEnrolmentsBulkCreateError"][];
+        };
+        CyclesEnrolmentsCreateError: components["schemas"]["CyclesEnrolmentsCreateNonFieldErrorsErrorComponent"] | components["schemas"]["CyclesEnrolmentsCreatePhysicianErrorComponent"];
+        CyclesEnrolmentsCreateErrorResponse400: components["schemas"]["CyclesEnrolmentsCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CyclesEnrolmentsCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CyclesEnrolmentsCreatePhysicianErrorComponent: {
+            /**
+             * @description * `physician` - physician (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "physician";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        CyclesEnrolmentsCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CyclesEnrolmentsCreateError"][];
+        };
+        CyclesEnrolmentsImportError: components["schemas"]["CyclesEnrolmentsImportNonFieldErrorsErrorComponent"] | components["schemas"]["CyclesEnrolmentsImportFileErrorComponent"];
+        CyclesEnrolmentsImportErrorResponse400: components["schemas"]["CyclesEnrolmentsImportValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CyclesEnrolmentsImportFileErrorComponent: {
+            /**
+             * @description * `file` - file (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "file";
+            /**
+             * @description * `empty` - empty
+             *     * `invalid` - invalid
+             *     * `no_name` - no_name
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "empty" | "invalid" | "no_name" | "null" | "required";
+            detail: string;
+        };
+        CyclesEnrolmentsImportNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CyclesEnrolmentsImportValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CyclesEnrolmentsImportError"][];
+        };
+        CyclesListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CyclesPartialUpdateCodeErrorComponent: {
+            /**
+             * @description * `code` - code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "code";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CyclesPartialUpdateEndsOnErrorComponent: {
+            /**
+             * @description * `ends_on` - ends_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ends_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "null";
+            detail: string;
+        };
+        CyclesPartialUpdateError: components["schemas"]["CyclesPartialUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["CyclesPartialUpdateCodeErrorComponent"] | components["schemas"]["CyclesPartialUpdateNameErrorComponent"] | components["schemas"]["CyclesPartialUpdateStartsOnErrorComponent"] | components["schemas"]["CyclesPartialUpdateEndsOnErrorComponent"];
+        CyclesPartialUpdateErrorResponse400: components["schemas"]["CyclesPartialUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CyclesPartialUpdateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CyclesPartialUpdateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CyclesPartialUpdateStartsOnErrorComponent: {
+            /**
+             * @description * `starts_on` - starts_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "starts_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "null";
+            detail: string;
+        };
+        CyclesPartialUpdateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CyclesPartialUpdateError"][];
+        };
+        CyclesProgressChartRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CyclesProgressExportByErrorComponent: {
+            /**
+             * @description * `by` - by (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "by";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        CyclesProgressExportDepartmentIdErrorComponent: {
+            /**
+             * @description * `department_id` - department_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "department_id";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        CyclesProgressExportError: components["schemas"]["CyclesProgressExportNonFieldErrorsErrorComponent"] | components["schemas"]["CyclesProgressExportByErrorComponent"] | components["schemas"]["CyclesProgressExportRegionErrorComponent"] | components["schemas"]["CyclesProgressExportOrganizationIdErrorComponent"] | components["schemas"]["CyclesProgressExportDepartmentIdErrorComponent"] | components["schemas"]["CyclesProgressExportTitleErrorComponent"] | components["schemas"]["CyclesProgressExportProcedureErrorComponent"] | components["schemas"]["CyclesProgressExportTableErrorComponent"];
+        CyclesProgressExportErrorResponse400: components["schemas"]["CyclesProgressExportValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CyclesProgressExportNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CyclesProgressExportOrganizationIdErrorComponent: {
+            /**
+             * @description * `organization_id` - organization_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "organization_id";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        CyclesProgressExportProcedureErrorComponent: {
+            /**
+             * @description * `procedure` - procedure (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "procedure";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        CyclesProgressExportRegionErrorComponent: {
+            /**
+             * @description * `region` - region (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "region";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CyclesProgressExportTableErrorComponent: {
+            /**
+             * @description * `table` - table (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "table";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        CyclesProgressExportTitleErrorComponent: {
+            /**
+             * @description * `title` - title (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "title";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CyclesProgressExportValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CyclesProgressExportError"][];
+        };
+        CyclesProgressFinalRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CyclesProgressMakeupRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CyclesProgressPhysiciansExportDepartmentIdErrorComponent: {
+            /**
+             * @description * `department_id` - department_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "department_id";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        CyclesProgressPhysiciansExportError: components["schemas"]["CyclesProgressPhysiciansExportNonFieldErrorsErrorComponent"] | components["schemas"]["CyclesProgressPhysiciansExportStatusErrorComponent"] | components["schemas"]["CyclesProgressPhysiciansExportProcedureErrorComponent"] | components["schemas"]["CyclesProgressPhysiciansExportResultLevelErrorComponent"] | components["schemas"]["CyclesProgressPhysiciansExportDepartmentIdErrorComponent"] | components["schemas"]["CyclesProgressPhysiciansExportTitleErrorComponent"] | components["schemas"]["CyclesProgressPhysiciansExportNameErrorComponent"] | components["schemas"]["CyclesProgressPhysiciansExportOrganizationIdErrorComponent"] | components["schemas"]["CyclesProgressPhysiciansExportRegionErrorComponent"];
+        CyclesProgressPhysiciansExportErrorResponse400: components["schemas"]["CyclesProgressPhysiciansExportValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CyclesProgressPhysiciansExportNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CyclesProgressPhysiciansExportNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CyclesProgressPhysiciansExportOrganizationIdErrorComponent: {
+            /**
+             * @description * `organization_id` - organization_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "organization_id";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        CyclesProgressPhysiciansExportProcedureErrorComponent: {
+            /**
+             * @description * `procedure` - procedure (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "procedure";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        CyclesProgressPhysiciansExportRegionErrorComponent: {
+            /**
+             * @description * `region` - region (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "region";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CyclesProgressPhysiciansExportResultLevelErrorComponent: {
+            /**
+             * @description * `result_level` - result_level (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "result_level";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        CyclesProgressPhysiciansExportStatusErrorComponent: {
+            /**
+             * @description * `status` - status (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "status";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        CyclesProgressPhysiciansExportTitleErrorComponent: {
+            /**
+             * @description * `title` - title (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "title";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CyclesProgressPhysiciansExportValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CyclesProgressPhysiciansExportError"][];
+        };
+        CyclesProgressPhysiciansListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CyclesProgressRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CyclesRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CyclesSettingsCreateBodyReviewErrorComponent: {
+            /**
+             * @description * `body_review` - body_review (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "body_review";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CyclesSettingsCreateComponentsErrorComponent: {
+            /**
+             * @description * `components` - components (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "components";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        CyclesSettingsCreateComponentsINDEXErrorComponent: {
+            /**
+             * @description * `components.INDEX` - components.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "components.INDEX";
+            /**
+             * @description * `not_a_dict` - not_a_dict
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_dict" | "null" | "required";
+            detail: string;
+        };
+        CyclesSettingsCreateComponentsINDEXKEYErrorComponent: {
+            /**
+             * @description * `components.INDEX.KEY` - components.INDEX.KEY (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "components.INDEX.KEY";
+            /**
+             * @description * `required` - required
+             * @enum {string}
+             */
+            code: "required";
+            detail: string;
+        };
+        CyclesSettingsCreateDepartmentRatingErrorComponent: {
+            /**
+             * @description * `department_rating` - department_rating (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "department_rating";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CyclesSettingsCreateError: components["schemas"]["CyclesSettingsCreateNonFieldErrorsErrorComponent"] | components["schemas"]["CyclesSettingsCreateNoteErrorComponent"] | components["schemas"]["CyclesSettingsCreatePhasesErrorComponent"] | components["schemas"]["CyclesSettingsCreatePhasesKEYErrorComponent"] | components["schemas"]["CyclesSettingsCreatePhasesKEYKEYErrorComponent"] | components["schemas"]["CyclesSettingsCreateDepartmentRatingErrorComponent"] | components["schemas"]["CyclesSettingsCreateBodyReviewErrorComponent"] | components["schemas"]["CyclesSettingsCreateComponentsErrorComponent"] | components["schemas"]["CyclesSettingsCreateComponentsINDEXErrorComponent"] | components["schemas"]["CyclesSettingsCreateComponentsINDEXKEYErrorComponent"] | components["schemas"]["CyclesSettingsCreateResultLevelsErrorComponent"] | components["schemas"]["CyclesSettingsCreateResultLevelsKEYErrorComponent"] | components["schemas"]["CyclesSettingsCreateSimplifiedRulesErrorComponent"] | components["schemas"]["CyclesSettingsCreateSimplifiedRulesKEYErrorComponent"] | components["schemas"]["CyclesSettingsCreateExemptionRulesErrorComponent"] | components["schemas"]["CyclesSettingsCreateExemptionRulesKEYErrorComponent"] | components["schemas"]["CyclesSettingsCreateFormsErrorComponent"] | components["schemas"]["CyclesSettingsCreateFormsKEYErrorComponent"] | components["schemas"]["CyclesSettingsCreateExamBlueprintIdErrorComponent"] | components["schemas"]["CyclesSettingsCreatePublicityDaysErrorComponent"] | components["schemas"]["CyclesSettingsCreateMakeupAllowedErrorComponent"];
+        CyclesSettingsCreateErrorResponse400: components["schemas"]["CyclesSettingsCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CyclesSettingsCreateExamBlueprintIdErrorComponent: {
+            /**
+             * @description * `exam_blueprint_id` - exam_blueprint_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "exam_blueprint_id";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        CyclesSettingsCreateExemptionRulesErrorComponent: {
+            /**
+             * @description * `exemption_rules` - exemption_rules (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "exemption_rules";
+            /**
+             * @description * `not_a_dict` - not_a_dict
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_dict" | "null";
+            detail: string;
+        };
+        CyclesSettingsCreateExemptionRulesKEYErrorComponent: {
+            /**
+             * @description * `exemption_rules.KEY` - exemption_rules.KEY (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "exemption_rules.KEY";
+            /**
+             * @description * `required` - required
+             * @enum {string}
+             */
+            code: "required";
+            detail: string;
+        };
+        CyclesSettingsCreateFormsErrorComponent: {
+            /**
+             * @description * `forms` - forms (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms";
+            /**
+             * @description * `not_a_dict` - not_a_dict
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_dict" | "null";
+            detail: string;
+        };
+        CyclesSettingsCreateFormsKEYErrorComponent: {
+            /**
+             * @description * `forms.KEY` - forms.KEY (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "forms.KEY";
+            /**
+             * @description * `required` - required
+             * @enum {string}
+             */
+            code: "required";
+            detail: string;
+        };
+        CyclesSettingsCreateMakeupAllowedErrorComponent: {
+            /**
+             * @description * `makeup_allowed` - makeup_allowed (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "makeup_allowed";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CyclesSettingsCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CyclesSettingsCreateNoteErrorComponent: {
+            /**
+             * @description * `note` - note (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "note";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CyclesSettingsCreatePhasesErrorComponent: {
+            /**
+             * @description * `phases` - phases (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "phases";
+            /**
+             * @description * `not_a_dict` - not_a_dict
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_dict" | "null";
+            detail: string;
+        };
+        CyclesSettingsCreatePhasesKEYErrorComponent: {
+            /**
+             * @description * `phases.KEY` - phases.KEY (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "phases.KEY";
+            /**
+             * @description * `not_a_dict` - not_a_dict
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_dict" | "null" | "required";
+            detail: string;
+        };
+        CyclesSettingsCreatePhasesKEYKEYErrorComponent: {
+            /**
+             * @description * `phases.KEY.KEY` - phases.KEY.KEY (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "phases.KEY.KEY";
+            /**
+             * @description * `required` - required
+             * @enum {string}
+             */
+            code: "required";
+            detail: string;
+        };
+        CyclesSettingsCreatePublicityDaysErrorComponent: {
+            /**
+             * @description * `publicity_days` - publicity_days (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "publicity_days";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "null";
+            detail: string;
+        };
+        CyclesSettingsCreateResultLevelsErrorComponent: {
+            /**
+             * @description * `result_levels` - result_levels (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "result_levels";
+            /**
+             * @description * `not_a_dict` - not_a_dict
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_dict" | "null" | "required";
+            detail: string;
+        };
+        CyclesSettingsCreateResultLevelsKEYErrorComponent: {
+            /**
+             * @description * `result_levels.KEY` - result_levels.KEY (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "result_levels.KEY";
+            /**
+             * @description * `required` - required
+             * @enum {string}
+             */
+            code: "required";
+            detail: string;
+        };
+        CyclesSettingsCreateSimplifiedRulesErrorComponent: {
+            /**
+             * @description * `simplified_rules` - simplified_rules (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "simplified_rules";
+            /**
+             * @description * `not_a_dict` - not_a_dict
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_dict" | "null";
+            detail: string;
+        };
+        CyclesSettingsCreateSimplifiedRulesKEYErrorComponent: {
+            /**
+             * @description * `simplified_rules.KEY` - simplified_rules.KEY (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "simplified_rules.KEY";
+            /**
+             * @description * `required` - required
+             * @enum {string}
+             */
+            code: "required";
+            detail: string;
+        };
+        CyclesSettingsCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CyclesSettingsCreateError"][];
+        };
+        CyclesSettingsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CyclesSettingsVersionsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
         DepartmentCreateInputRequest: {
             name: string;
             /** @default  */
@@ -4524,6 +6241,85 @@ export interface components {
             /** @default exemption */
             purpose: components["schemas"]["EnrolmentAttachmentUploadInputPurposeEnum"];
         };
+        EnrolmentBulkCreateInputRequest: {
+            physicians: string[];
+        };
+        EnrolmentBulkCreateOutput: {
+            enrolled: number;
+            ids: string[];
+        };
+        /**
+         * @description A physician of the institution not enrolled in the cycle yet (the institution sees its own whole,
+         *     except the ID card).
+         */
+        EnrolmentCandidateOutput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            gender: string;
+            id_card_masked: string;
+            phone: string;
+            licence_number: string;
+            practice_category: components["schemas"]["PracticeCategoryEnum"];
+            title: string;
+            /** Format: uuid */
+            department_id: string | null;
+            readonly department_name: string;
+            readonly has_account: boolean;
+        };
+        EnrolmentCreateInputRequest: {
+            /** Format: uuid */
+            physician: string;
+        };
+        EnrolmentDetailOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            cycle_id: string;
+            cycle_name: string;
+            readonly physician: components["schemas"]["EnrolmentPhysicianOutput"];
+            /** Format: uuid */
+            organization_id: string;
+            organization_name: string;
+            /** Format: uuid */
+            department_id: string | null;
+            readonly department_name: string;
+            title: string;
+            /** Format: uuid */
+            assessment_body_id: string | null;
+            readonly assessment_body_name: string;
+            /** @description general | simplified | exempt, empty before submission */
+            procedure: string;
+            status: components["schemas"]["EnrolmentStatusEnum"];
+            status_label: string;
+            /** Format: uuid */
+            settings_id: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            settings_version: number;
+            enrolled_by_name: string;
+            /** Format: decimal */
+            total_score: string | null;
+            result_level: string;
+            readonly history: components["schemas"]["EnrolmentHistoryEntryOutput"][];
+            /** @description what the caller may do: withdraw, delete */
+            readonly actions: string[];
+        };
+        EnrolmentFilterInputRequest: {
+            /** Format: uuid */
+            cycle?: string | null;
+            status?: components["schemas"]["EnrolmentStatusEnum"] | components["schemas"]["BlankEnum"];
+            procedure?: components["schemas"]["ProcedureEnum"] | components["schemas"]["BlankEnum"];
+            /** Format: uuid */
+            department?: string | null;
+            title?: string;
+            name?: string;
+            /** Format: uuid */
+            organization?: string | null;
+            region?: string;
+        };
         EnrolmentHistoryEntryOutput: {
             /** Format: uuid */
             id: string;
@@ -4535,6 +6331,64 @@ export interface components {
             comment: string;
             /** Format: date-time */
             created_at: string;
+        };
+        EnrolmentImportInputRequest: {
+            /**
+             * Format: binary
+             * @description .xlsx with a column 执业证书编号 or 身份证号
+             */
+            file: string;
+        };
+        EnrolmentItemOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            cycle_id: string;
+            cycle_name: string;
+            readonly physician: components["schemas"]["EnrolmentPhysicianOutput"];
+            /** Format: uuid */
+            organization_id: string;
+            organization_name: string;
+            /** Format: uuid */
+            department_id: string | null;
+            readonly department_name: string;
+            title: string;
+            /** Format: uuid */
+            assessment_body_id: string | null;
+            readonly assessment_body_name: string;
+            /** @description general | simplified | exempt, empty before submission */
+            procedure: string;
+            status: components["schemas"]["EnrolmentStatusEnum"];
+            status_label: string;
+            /** Format: uuid */
+            settings_id: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @description A started background job; poll GET /api/v1/jobs/<id>/ for progress, errors and the result file. */
+        EnrolmentJobOutput: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            status: string;
+        };
+        /** @description The new password, shown once; the physician must change it at the next login. */
+        EnrolmentPasswordResetOutput: {
+            username: string;
+            password: string;
+            account_active: boolean;
+        };
+        EnrolmentPhysicianOutput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            gender: string;
+            id_card_masked: string;
+            readonly phone: string;
+            licence_number: string;
+            practice_category: components["schemas"]["PracticeCategoryEnum"];
         };
         /**
          * @description * `enrolled` - 已参加
@@ -4556,6 +6410,203 @@ export interface components {
          * @enum {string}
          */
         EnrolmentStatusEnum: "enrolled" | "drafting" | "submitted" | "returned" | "department_rated" | "institution_approved" | "body_approved" | "scored" | "score_confirmed" | "publicized" | "passed" | "makeup_pending" | "makeup" | "makeup_scored" | "failed" | "withdrawn";
+        EnrolmentTemplateOutput: {
+            /** Format: uri */
+            url: string;
+            file_name: string;
+        };
+        EnrolmentWithdrawInputRequest: {
+            /** @default  */
+            comment: string;
+        };
+        EnrolmentsDestroyErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        EnrolmentsExportCycleErrorComponent: {
+            /**
+             * @description * `cycle` - cycle (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "cycle";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        EnrolmentsExportDepartmentErrorComponent: {
+            /**
+             * @description * `department` - department (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "department";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        EnrolmentsExportError: components["schemas"]["EnrolmentsExportNonFieldErrorsErrorComponent"] | components["schemas"]["EnrolmentsExportCycleErrorComponent"] | components["schemas"]["EnrolmentsExportStatusErrorComponent"] | components["schemas"]["EnrolmentsExportProcedureErrorComponent"] | components["schemas"]["EnrolmentsExportDepartmentErrorComponent"] | components["schemas"]["EnrolmentsExportTitleErrorComponent"] | components["schemas"]["EnrolmentsExportNameErrorComponent"] | components["schemas"]["EnrolmentsExportOrganizationErrorComponent"] | components["schemas"]["EnrolmentsExportRegionErrorComponent"];
+        EnrolmentsExportErrorResponse400: components["schemas"]["EnrolmentsExportValidationError"] | components["schemas"]["ParseErrorResponse"];
+        EnrolmentsExportNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        EnrolmentsExportNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        EnrolmentsExportOrganizationErrorComponent: {
+            /**
+             * @description * `organization` - organization (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "organization";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        EnrolmentsExportProcedureErrorComponent: {
+            /**
+             * @description * `procedure` - procedure (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "procedure";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        EnrolmentsExportRegionErrorComponent: {
+            /**
+             * @description * `region` - region (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "region";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        EnrolmentsExportStatusErrorComponent: {
+            /**
+             * @description * `status` - status (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "status";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        EnrolmentsExportTitleErrorComponent: {
+            /**
+             * @description * `title` - title (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "title";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        EnrolmentsExportValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["EnrolmentsExportError"][];
+        };
+        EnrolmentsImportTemplateErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        EnrolmentsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        EnrolmentsResetPasswordErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        EnrolmentsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        EnrolmentsWithdrawCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        EnrolmentsWithdrawError: components["schemas"]["EnrolmentsWithdrawNonFieldErrorsErrorComponent"] | components["schemas"]["EnrolmentsWithdrawCommentErrorComponent"];
+        EnrolmentsWithdrawErrorResponse400: components["schemas"]["EnrolmentsWithdrawValidationError"] | components["schemas"]["ParseErrorResponse"];
+        EnrolmentsWithdrawNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        EnrolmentsWithdrawValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["EnrolmentsWithdrawError"][];
+        };
         Error401: {
             code: components["schemas"]["ErrorCode401Enum"];
             detail: string;
@@ -4626,6 +6677,36 @@ export interface components {
             type: components["schemas"]["ServerErrorEnum"];
             errors: components["schemas"]["ErrorItem"][];
         };
+        FinalResultPageOutput: {
+            by: components["schemas"]["ByEnum"];
+            totals: components["schemas"]["FinalResultRowOutput"];
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["FinalResultRowOutput"][];
+        };
+        /** @description Final results (最终考核结果统计). */
+        FinalResultRowOutput: {
+            /** @description the group's id: region code, organisation id, 'org/department', ... */
+            key: string;
+            label: string;
+            /** @description enrolled, not withdrawn */
+            enrolled: number;
+            finalized: number;
+            pending: number;
+            passed: number;
+            excellent: number;
+            failed: number;
+            passed_after_makeup: number;
+            /** Format: double */
+            completion_rate: number | null;
+            /** Format: double */
+            pass_rate: number | null;
+            /** Format: double */
+            excellent_rate: number | null;
+        };
         HealthOutput: {
             status: string;
             services: {
@@ -4690,8 +6771,38 @@ export interface components {
             /** @default web */
             client: components["schemas"]["ClientEnum"];
         };
+        MakeupResultPageOutput: {
+            by: components["schemas"]["ByEnum"];
+            totals: components["schemas"]["MakeupResultRowOutput"];
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["MakeupResultRowOutput"][];
+        };
+        /** @description Make-up results (补考考核结果统计): those put on the make-up list and what became of them. */
+        MakeupResultRowOutput: {
+            /** @description the group's id: region code, organisation id, 'org/department', ... */
+            key: string;
+            label: string;
+            /** @description enrolled, not withdrawn */
+            enrolled: number;
+            makeup_listed: number;
+            /** @description awaiting the province's confirmation */
+            makeup_awaiting: number;
+            /** @description not allowed to sit the make-up (final fail) */
+            makeup_refused: number;
+            /** @description allowed, result not final yet */
+            makeup_sitting: number;
+            makeup_passed: number;
+            makeup_failed: number;
+            /** Format: double */
+            makeup_pass_rate: number | null;
+        };
         MeCertificatesDownloadErrorResponse400: components["schemas"]["ParseErrorResponse"];
         MeCertificatesListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeCyclesListErrorResponse400: components["schemas"]["ParseErrorResponse"];
         MeEnrolmentsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
         MeEnrolmentsReportAttachmentsCreateErrorResponse400: components["schemas"]["ParseErrorResponse"];
         MeEnrolmentsReportAttachmentsDestroyErrorResponse400: components["schemas"]["ParseErrorResponse"];
@@ -7260,6 +9371,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["AccountListItemOutput"][];
         };
+        PaginatedAdverseRecordOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AdverseRecordOutput"][];
+        };
         PaginatedArchiveOutputList: {
             /** @example 123 */
             count: number;
@@ -7380,6 +9506,51 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["CertificateEntryOutput"][];
         };
+        PaginatedCycleHistoryOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CycleHistoryOutput"][];
+        };
+        PaginatedCycleOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CycleOutput"][];
+        };
+        PaginatedCycleSettingsOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CycleSettingsOutput"][];
+        };
         PaginatedDepartmentOutputList: {
             /** @example 123 */
             count: number;
@@ -7394,6 +9565,36 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["DepartmentOutput"][];
+        };
+        PaginatedEnrolmentCandidateOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["EnrolmentCandidateOutput"][];
+        };
+        PaginatedEnrolmentItemOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["EnrolmentItemOutput"][];
         };
         PaginatedJobOutputList: {
             /** @example 123 */
@@ -7454,6 +9655,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["PhysicianListItemOutput"][];
+        };
+        PaginatedProgressPhysicianOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ProgressPhysicianOutput"][];
         };
         PaginatedRegionOutputList: {
             /** @example 123 */
@@ -7532,6 +9748,14 @@ export interface components {
             contact_name?: string;
             contact_phone?: string;
         };
+        PatchedCycleUpdateInputRequest: {
+            code?: string;
+            name?: string;
+            /** Format: date */
+            starts_on?: string;
+            /** Format: date */
+            ends_on?: string;
+        };
         /**
          * @description Refuses fields it does not declare (400 `not_editable` naming the field), so a client never believes it
          *     changed what cannot be changed through this endpoint (the kind, or the region of one's own organisation).
@@ -7604,6 +9828,12 @@ export interface components {
             phone?: string;
             /** Format: uuid */
             department_id?: string | null;
+        };
+        PhaseWindowSchema: {
+            /** Format: date */
+            opens: string;
+            /** Format: date */
+            closes: string;
         };
         /** @description A new physician of the caller's institution. Gender and birth date come from the ID-card number. */
         PhysicianCreateInputRequest: {
@@ -8391,6 +10621,7 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["PhysiciansCreateError"][];
         };
+        PhysiciansCyclesListErrorResponse400: components["schemas"]["ParseErrorResponse"];
         PhysiciansEducationRecordsReplaceEducationRecordsINDEXDegreeErrorComponent: {
             /**
              * @description * `education_records.INDEX.degree` - education_records.INDEX.degree (enum property replaced by openapi-typescript)
@@ -9462,6 +11693,148 @@ export interface components {
          * @enum {string}
          */
         ProcedureEnum: "general" | "simplified" | "exempt";
+        ProgressChartOutput: {
+            by: components["schemas"]["ByEnum"];
+            labels: string[];
+            keys: string[];
+            series: components["schemas"]["ProgressSeriesOutput"][];
+        };
+        ProgressExportInputRequest: {
+            /** @default region */
+            by: components["schemas"]["ByEnum"];
+            /** @default  */
+            region: string;
+            /** Format: uuid */
+            organization_id?: string | null;
+            /** Format: uuid */
+            department_id?: string | null;
+            /** @default  */
+            title: string;
+            /** @default  */
+            procedure: components["schemas"]["ProcedureEnum"] | components["schemas"]["BlankEnum"];
+            /** @default progress */
+            table: components["schemas"]["TableEnum"];
+        };
+        ProgressPageOutput: {
+            by: components["schemas"]["ByEnum"];
+            totals: components["schemas"]["ProgressRowOutput"];
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["ProgressRowOutput"][];
+        };
+        ProgressPhysicianFilterInputRequest: {
+            /** @default  */
+            status: components["schemas"]["EnrolmentStatusEnum"] | components["schemas"]["BlankEnum"];
+            /** @default  */
+            procedure: components["schemas"]["ProcedureEnum"] | components["schemas"]["BlankEnum"];
+            /** @default  */
+            result_level: components["schemas"]["ResultLevelEnum"] | components["schemas"]["BlankEnum"];
+            /** Format: uuid */
+            department_id?: string | null;
+            /** @default  */
+            title: string;
+            /** @default  */
+            name: string;
+            /** Format: uuid */
+            organization_id?: string | null;
+            /** @default  */
+            region: string;
+        };
+        ProgressPhysicianOutput: {
+            /**
+             * Format: uuid
+             * @description the enrolment
+             */
+            id: string;
+            /** Format: uuid */
+            physician_id: string;
+            name: string;
+            id_card_masked: string;
+            licence_number: string;
+            /** Format: uuid */
+            organization_id: string;
+            organization_name: string;
+            /** Format: uuid */
+            department_id: string | null;
+            readonly department_name: string;
+            title: string;
+            procedure: string;
+            procedure_label: string;
+            status: components["schemas"]["EnrolmentStatusEnum"];
+            status_label: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            /** Format: decimal */
+            test_score: string | null;
+            /** Format: decimal */
+            makeup_test_score: string | null;
+            /** Format: decimal */
+            total_score: string | null;
+            result_level: string;
+            /** Format: date-time */
+            finalized_at: string | null;
+        };
+        /**
+         * @description Counts per stage (a funnel: a later state counts as having reached the earlier stages) and rates
+         *     (0..1, null when nothing to divide by).
+         */
+        ProgressRowOutput: {
+            /** @description the group's id: region code, organisation id, 'org/department', ... */
+            key: string;
+            label: string;
+            /** @description enrolled, not withdrawn */
+            enrolled: number;
+            /** @description current count per enrolment status */
+            statuses: components["schemas"]["ProgressStatusCountsOutput"];
+            withdrawn: number;
+            not_submitted: number;
+            submitted: number;
+            institution_approved: number;
+            body_approved: number;
+            scored: number;
+            published: number;
+            finalized: number;
+            pending: number;
+            passed: number;
+            excellent: number;
+            failed: number;
+            in_makeup: number;
+            /** Format: double */
+            submission_rate: number | null;
+            /** Format: double */
+            completion_rate: number | null;
+            /** Format: double */
+            pass_rate: number | null;
+            /** Format: double */
+            excellent_rate: number | null;
+        };
+        ProgressSeriesOutput: {
+            /** @description the figure: enrolled, passed, pass_rate, ... */
+            key: string;
+            unit: components["schemas"]["UnitEnum"];
+            data: (number | null)[];
+        };
+        ProgressStatusCountsOutput: {
+            enrolled: number;
+            drafting: number;
+            submitted: number;
+            returned: number;
+            department_rated: number;
+            institution_approved: number;
+            body_approved: number;
+            scored: number;
+            score_confirmed: number;
+            publicized: number;
+            passed: number;
+            makeup_pending: number;
+            makeup: number;
+            makeup_scored: number;
+            failed: number;
+            withdrawn: number;
+        };
         /**
          * @description * `excellent` - 优秀
          *     * `good` - 良好
@@ -10182,6 +12555,19 @@ export interface components {
          * @enum {string}
          */
         SpecialRolesEnum: "attending" | "supervisor";
+        StatsJobOutput: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            status: string;
+        };
+        /**
+         * @description * `progress` - progress
+         *     * `makeup` - makeup
+         *     * `final` - final
+         * @enum {string}
+         */
+        TableEnum: "progress" | "makeup" | "final";
         TenantContextOutput: {
             slug: string;
             /** Format: uuid */
@@ -10202,6 +12588,12 @@ export interface components {
             must_change_password: boolean;
             password_change_reason: (components["schemas"]["PasswordChangeReasonEnum"] | components["schemas"]["NullEnum"]) | null;
         };
+        /**
+         * @description * `count` - count
+         *     * `rate` - rate
+         * @enum {string}
+         */
+        UnitEnum: "count" | "rate";
         /**
          * @description * `validation_error` - Validation Error
          * @enum {string}
@@ -11102,6 +13494,303 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccountsImportTemplateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    adverse_records_list: {
+        parameters: {
+            query?: {
+                /** @description exact ID-card number */
+                id_card?: string;
+                /** @description kind contains */
+                kind?: string;
+                /** @description exact licence number */
+                licence_number?: string;
+                /** @description linked to a registry physician */
+                matched?: boolean;
+                /** @description name contains */
+                name?: string;
+                /** @description YYYY-MM-DD, inclusive */
+                occurred_from?: string;
+                /** @description YYYY-MM-DD, inclusive */
+                occurred_to?: string;
+                /** @description institution id */
+                organization_id?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description region code: its whole subtree */
+                region?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAdverseRecordOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseRecordsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    adverse_records_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseRecordOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseRecordsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    adverse_records_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AdverseRecordImportInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseRecordJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseRecordsImportErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    adverse_records_import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseRecordTemplateOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseRecordsImportTemplateErrorResponse400"];
                 };
             };
             401: {
@@ -13445,6 +16134,1602 @@ export interface operations {
             };
         };
     };
+    cycles_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                status?: "active" | "closed" | "draft";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCycleOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CycleCreateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CycleCreateInputRequest"];
+                "multipart/form-data": components["schemas"]["CycleCreateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCycleUpdateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedCycleUpdateInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedCycleUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesPartialUpdateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_activate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesActivateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_candidates_list: {
+        parameters: {
+            query?: {
+                /** @description department id */
+                department_id?: string;
+                /** @description name contains */
+                name?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                practice_category?: "clinical" | "dental" | "public_health" | "tcm";
+                /** @description exact title, e.g. 主治医师 */
+                title?: string;
+            };
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedEnrolmentCandidateOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesCandidatesListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_candidates_reset_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+                physician_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentPasswordResetOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesCandidatesResetPasswordErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesCloseErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_enrolments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrolmentCreateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["EnrolmentCreateInputRequest"];
+                "multipart/form-data": components["schemas"]["EnrolmentCreateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesEnrolmentsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_enrolments_bulk_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrolmentBulkCreateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["EnrolmentBulkCreateInputRequest"];
+                "multipart/form-data": components["schemas"]["EnrolmentBulkCreateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentBulkCreateOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesEnrolmentsBulkCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_enrolments_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["EnrolmentImportInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesEnrolmentsImportErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_progress_retrieve: {
+        parameters: {
+            query?: {
+                /** @description grouping (default region) */
+                by?: "department" | "organization" | "procedure" | "region" | "title";
+                /** @description department id */
+                department_id?: string;
+                /** @description institution id */
+                organization_id?: string;
+                /** @description page number */
+                page?: number;
+                /** @description groups per page (<= 100) */
+                page_size?: number;
+                procedure?: "exempt" | "general" | "simplified";
+                /** @description region code: only its subtree (and `by=region` its children) */
+                region?: string;
+                /** @description exact title */
+                title?: string;
+            };
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressPageOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesProgressRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_progress_chart_retrieve: {
+        parameters: {
+            query?: {
+                /** @description grouping (default region) */
+                by?: "department" | "organization" | "procedure" | "region" | "title";
+                /** @description department id */
+                department_id?: string;
+                /** @description at most this many groups */
+                limit?: number;
+                /** @description institution id */
+                organization_id?: string;
+                procedure?: "exempt" | "general" | "simplified";
+                /** @description region code: only its subtree (and `by=region` its children) */
+                region?: string;
+                /** @description exact title */
+                title?: string;
+            };
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressChartOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesProgressChartRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_progress_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ProgressExportInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProgressExportInputRequest"];
+                "multipart/form-data": components["schemas"]["ProgressExportInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesProgressExportErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_progress_final_retrieve: {
+        parameters: {
+            query?: {
+                /** @description grouping (default region) */
+                by?: "department" | "organization" | "procedure" | "region" | "title";
+                /** @description department id */
+                department_id?: string;
+                /** @description institution id */
+                organization_id?: string;
+                /** @description page number */
+                page?: number;
+                /** @description groups per page (<= 100) */
+                page_size?: number;
+                procedure?: "exempt" | "general" | "simplified";
+                /** @description region code: only its subtree (and `by=region` its children) */
+                region?: string;
+                /** @description exact title */
+                title?: string;
+            };
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinalResultPageOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesProgressFinalRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_progress_makeup_retrieve: {
+        parameters: {
+            query?: {
+                /** @description grouping (default region) */
+                by?: "department" | "organization" | "procedure" | "region" | "title";
+                /** @description department id */
+                department_id?: string;
+                /** @description institution id */
+                organization_id?: string;
+                /** @description page number */
+                page?: number;
+                /** @description groups per page (<= 100) */
+                page_size?: number;
+                procedure?: "exempt" | "general" | "simplified";
+                /** @description region code: only its subtree (and `by=region` its children) */
+                region?: string;
+                /** @description exact title */
+                title?: string;
+            };
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MakeupResultPageOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesProgressMakeupRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_progress_physicians_list: {
+        parameters: {
+            query?: {
+                /** @description department id */
+                department_id?: string;
+                /** @description name contains */
+                name?: string;
+                /** @description institution id */
+                organization_id?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                procedure?: "exempt" | "general" | "simplified";
+                /** @description region code: its whole subtree */
+                region?: string;
+                result_level?: "excellent" | "fail" | "pass";
+                /** @description enrolment status */
+                status?: string;
+                /** @description exact title */
+                title?: string;
+            };
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedProgressPhysicianOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesProgressPhysiciansListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_progress_physicians_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ProgressPhysicianFilterInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProgressPhysicianFilterInputRequest"];
+                "multipart/form-data": components["schemas"]["ProgressPhysicianFilterInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesProgressPhysiciansExportErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleSettingsOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesSettingsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_settings_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CycleSettingsInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CycleSettingsInputRequest"];
+                "multipart/form-data": components["schemas"]["CycleSettingsInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleSettingsOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesSettingsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    cycles_settings_versions_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                cycle_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCycleSettingsOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclesSettingsVersionsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
     departments_list: {
         parameters: {
             query?: {
@@ -14020,6 +18305,513 @@ export interface operations {
             };
         };
     };
+    enrolments_list: {
+        parameters: {
+            query?: {
+                /** @description cycle id */
+                cycle?: string;
+                /** @description department id */
+                department?: string;
+                /** @description physician name contains */
+                name?: string;
+                /** @description institution id (commissions, assessment bodies) */
+                organization?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                procedure?: "exempt" | "general" | "simplified";
+                /** @description region code: its whole subtree (commissions) */
+                region?: string;
+                status?: "body_approved" | "department_rated" | "drafting" | "enrolled" | "failed" | "institution_approved" | "makeup" | "makeup_pending" | "makeup_scored" | "passed" | "publicized" | "returned" | "score_confirmed" | "scored" | "submitted" | "withdrawn";
+                /** @description exact title */
+                title?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedEnrolmentItemOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    enrolments_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    enrolments_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentsDestroyErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    enrolments_reset_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentPasswordResetOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentsResetPasswordErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    enrolments_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EnrolmentWithdrawInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["EnrolmentWithdrawInputRequest"];
+                "multipart/form-data": components["schemas"]["EnrolmentWithdrawInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentsWithdrawErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    enrolments_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EnrolmentFilterInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["EnrolmentFilterInputRequest"];
+                "multipart/form-data": components["schemas"]["EnrolmentFilterInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentsExportErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    enrolments_import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentTemplateOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentsImportTemplateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
     health_retrieve: {
         parameters: {
             query?: never;
@@ -14445,6 +19237,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeCertificatesDownloadErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_cycles_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCycleHistoryOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeCyclesListErrorResponse400"];
                 };
             };
             401: {
@@ -15954,6 +20818,80 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PhysiciansCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    physicians_cycles_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                physician_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCycleHistoryOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhysiciansCyclesListErrorResponse400"];
                 };
             };
             401: {

@@ -1,0 +1,64 @@
+"""Progress statistics of the periodic assessment (进度管理, 考核统计), public schema.
+
+ProgressRollup is a maintained rollup of the enrolment table: one row per bucket (cycle, where, who,
+procedure, status, result, make-up) with the number of enrolments in it. The services keep it in step
+inside the transaction of every change (see services.py); `rollup_rebuild` recomputes a cycle from the
+enrolments with one GROUP BY, and a nightly check compares both. Province figures read this table, never the
+enrolments one by one and never a tenant schema (docs/decisions/0013-progress-rollup.md).
+"""
+
+from django.db import models
+
+
+class Makeup(models.TextChoices):
+    """Where an enrolment stands with the make-up exam, for the make-up statistics (补考考核结果统计)."""
+
+    NONE = "", "未进入补考"
+    LISTED = "listed", "进入补考名单"  # failed; make-up not (yet) allowed, or refused
+    SAT = "sat", "参加补考"  # allowed to sit the make-up
+
+
+class ProgressRollup(models.Model):
+    cycle = models.ForeignKey("assessment.Cycle", on_delete=models.CASCADE, related_name="+")
+    # Copies of the enrolment's columns (no foreign keys: derived data, rebuilt at will).
+    organization_id = models.UUIDField()
+    region_path = models.CharField(max_length=128)
+    department_id = models.UUIDField(null=True, blank=True)
+    assessment_body_id = models.UUIDField(null=True, blank=True)
+    title = models.CharField(max_length=32, blank=True)
+    procedure = models.CharField(max_length=16, blank=True)
+    status = models.CharField(max_length=24)
+    result_level = models.CharField(max_length=16, blank=True)
+    makeup = models.CharField(max_length=8, choices=Makeup.choices, blank=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "cycle",
+                    "organization_id",
+                    "department_id",
+                    "region_path",
+                    "assessment_body_id",
+                    "title",
+                    "procedure",
+                    "status",
+                    "result_level",
+                    "makeup",
+                ],
+                name="progress_rollup_bucket",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["cycle", "region_path"],
+                name="progress_rollup_region",
+                opclasses=["", "varchar_pattern_ops"],
+            ),
+            models.Index(fields=["cycle", "assessment_body_id"], name="progress_rollup_body"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle_id} {self.organization_id} {self.status} {self.count}"
