@@ -20,6 +20,16 @@ from assessment.models import (
 )
 from django.apps import apps
 from django.db import models
+from exams.models import (
+    Attempt,
+    Blueprint,
+    MakeupGrant,
+    Question,
+    QuestionBank,
+    QuestionVersion,
+    Sitting,
+)
+from notifications.models import Notification
 
 from accounts.models import Membership, User
 from accounts.roles import Role
@@ -46,6 +56,7 @@ OWNED: dict[type[models.Model], str] = {
     User: "memberships__organization_id",
     AuditEvent: "organization_id",
     Job: "organization_id",
+    Notification: "recipient__memberships__organization_id",  # one's own only, whatever the organisation
     AssessmentBodyApplication: "organization_id",
     AssessmentBodyApplicationAttachment: "application__organization_id",
     AssessmentBodyApplicationHistory: "subject__organization_id",
@@ -58,6 +69,13 @@ OWNED: dict[type[models.Model], str] = {
     ScoreEntry: "enrolment__organization_id",
     Certificate: "enrolment__organization_id",
     AdverseRecord: "organization_id",
+    QuestionBank: "owner_id",
+    Question: "owner_id",
+    QuestionVersion: "owner_id",
+    Blueprint: "owner_id",
+    Sitting: "owner_id",
+    MakeupGrant: "owner_id",
+    Attempt: "owner_id",
 }
 # Models with a foreign key to an organisation that are reached only through a row in OWNED, or are not
 # personal to one side (say why).

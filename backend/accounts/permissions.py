@@ -30,3 +30,11 @@ class Perm(StrEnum):
     ADVERSE_IMPORT = "assessment.adverse_import"  # import adverse records (不良记录, province)
     ADVERSE_VIEW = "assessment.adverse_view"  # query adverse records within reach
     STATS_VIEW = "assessment.stats_view"  # progress and statistics within reach (进度管理, 考核统计)
+    SCORE_ENTER = "assessment.score_enter"  # experts enter skills / case-review scores (技能操作, 病历评审)
+    SCORE_CONFIRM = "assessment.score_confirm"  # the body confirms scores and publishes results (成绩认定)
+    RESULT_CONFIRM = "assessment.result_confirm"  # the assessment committee confirms results (考核委员会)
+    MAKEUP_DECIDE = "assessment.makeup_decide"  # the province allows or refuses make-up participation
+    EXAM_MANAGE = (
+        "exams.manage"  # own organisation's banks, questions, blueprints, sittings (题库, 组卷, 考试)
+    )
+    EXAM_VIEW = "exams.view"  # own organisation's exams and the attempts with scores

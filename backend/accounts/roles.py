@@ -53,13 +53,17 @@ _COMMISSION_CODES = frozenset(
         Perm.ENROLMENT_VIEW,
         Perm.ADVERSE_VIEW,
         Perm.STATS_VIEW,
+        Perm.SCORE_CONFIRM,  # for the enrolments without an assessment body (nearest commission)
+        Perm.RESULT_CONFIRM,
     }
 )
 
 ROLE_SPECS: dict[str, RoleSpec] = {
     Role.PROVINCE_ADMIN: RoleSpec(
         _COMMISSION,
-        _COMMISSION_CODES | {Perm.BODY_ASSIGN, Perm.ASSESSMENT_SETTINGS, Perm.ADVERSE_IMPORT},
+        _COMMISSION_CODES
+        | {Perm.BODY_ASSIGN, Perm.ASSESSMENT_SETTINGS, Perm.ADVERSE_IMPORT, Perm.MAKEUP_DECIDE}
+        | {Perm.EXAM_MANAGE, Perm.EXAM_VIEW},  # the province's competence test (exams app)
         supervisory=True,
         level="province",
         grants_below=frozenset(
@@ -92,6 +96,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.ENROLMENT_VIEW,
                 Perm.ADVERSE_VIEW,
                 Perm.STATS_VIEW,
+                Perm.SCORE_ENTER,
+                Perm.SCORE_CONFIRM,
             }
         ),
     ),
@@ -134,6 +140,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.ENROLMENT_VIEW,
                 Perm.ADVERSE_VIEW,
                 Perm.STATS_VIEW,
+                Perm.EXAM_MANAGE,  # the hospital's own exams (exams app)
+                Perm.EXAM_VIEW,
             }
         ),
         grants_own=frozenset(
@@ -158,6 +166,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.ENROLMENT_VIEW,
                 Perm.ADVERSE_VIEW,
                 Perm.STATS_VIEW,
+                Perm.EXAM_MANAGE,  # the hospital's own exams (exams app)
+                Perm.EXAM_VIEW,
             }
         ),
     ),
@@ -175,7 +185,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         ),
     ),
     Role.DOCTOR: RoleSpec(_INSTITUTION, frozenset({Perm.SELF_SERVICE})),
-    Role.EXPERT: RoleSpec(_COMMISSION | _INSTITUTION | _INDUSTRY, frozenset()),
+    Role.EXPERT: RoleSpec(_COMMISSION | _INSTITUTION | _INDUSTRY, frozenset({Perm.SCORE_ENTER})),
 }
 
 # Roles whose holders are institution or commission staff (periodic password change, MLPS level 3).

@@ -198,6 +198,9 @@ class ScoreEntry(BaseModel):
     score = models.DecimalField(max_digits=5, decimal_places=2)
     settings = models.ForeignKey(CycleSettings, on_delete=models.PROTECT, related_name="+")
     exam_attempt_id = models.UUIDField(null=True, blank=True)  # when recorded by the exam engine
+    passed = models.BooleanField(
+        null=True, blank=True
+    )  # the competence test's own verdict (a failed test fails)
     entered_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -208,7 +211,13 @@ class ScoreEntry(BaseModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["enrolment", "component", "sitting"], name="score_once_per_sitting"
-            )
+            ),
+            # The exam engine may report an attempt more than once: one row per attempt.
+            models.UniqueConstraint(
+                fields=["exam_attempt_id"],
+                condition=models.Q(exam_attempt_id__isnull=False),
+                name="score_once_per_attempt",
+            ),
         ]
 
 

@@ -45,6 +45,7 @@ ENROLMENT_FLOW = Workflow(
         (S.MAKEUP_PENDING, "allow_makeup"): S.MAKEUP,
         (S.MAKEUP_PENDING, "refuse_makeup"): S.FAILED,
         (S.MAKEUP, "score_makeup"): S.MAKEUP_SCORED,
+        (S.MAKEUP_SCORED, "rescore_makeup"): S.MAKEUP_SCORED,
         (S.MAKEUP_SCORED, "finalize_pass"): S.PASSED,
         (S.MAKEUP_SCORED, "finalize_fail_no_makeup"): S.FAILED,
     },
@@ -68,5 +69,6 @@ ENROLMENT_FLOW = Workflow(
         "allow_makeup": _("确认参加补考"),
         "refuse_makeup": _("不允许参加补考"),
         "score_makeup": _("补考评分"),
+        "rescore_makeup": _("修改补考评分"),
     },
 )

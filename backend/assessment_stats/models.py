@@ -1,10 +1,11 @@
 """Progress statistics of the periodic assessment (进度管理, 考核统计), public schema.
 
 ProgressRollup is a maintained rollup of the enrolment table: one row per bucket (cycle, where, who,
-procedure, status, result, make-up) with the number of enrolments in it. The services keep it in step
-inside the transaction of every change (see services.py); `rollup_rebuild` recomputes a cycle from the
-enrolments with one GROUP BY, and a nightly check compares both. Province figures read this table, never the
-enrolments one by one and never a tenant schema (docs/decisions/0013-progress-rollup.md).
+procedure, status, result, make-up) with the number of enrolments in it; ProgressRegionRollup the same without
+the institution, department, body and title, for commissions' tables by region. Database triggers on the
+enrolment table (migrations 0002, 0003) keep both in step in the statement of every change, whichever code
+makes it; `rollup_rebuild` recomputes a cycle from the enrolments with one GROUP BY, and a nightly check
+compares both. Province figures read these tables, never the enrolments one by one and never a tenant schema.
 """
 
 from django.db import models
@@ -62,3 +63,36 @@ class ProgressRollup(models.Model):
 
     def __str__(self):
         return f"{self.cycle_id} {self.organization_id} {self.status} {self.count}"
+
+
+class ProgressRegionRollup(models.Model):
+    """The same counts without the institution, department, body and title: one row per (region, procedure,
+    status, result, make-up), a few thousand per cycle for a whole province (ProgressRollup has nearly one
+    row per enrolment at that size). Commission tables by region or procedure read this one. Kept by the same
+    triggers, rebuilt with ProgressRollup."""
+
+    cycle = models.ForeignKey("assessment.Cycle", on_delete=models.CASCADE, related_name="+")
+    region_path = models.CharField(max_length=128)
+    procedure = models.CharField(max_length=16, blank=True)
+    status = models.CharField(max_length=24)
+    result_level = models.CharField(max_length=16, blank=True)
+    makeup = models.CharField(max_length=8, choices=Makeup.choices, blank=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "region_path", "procedure", "status", "result_level", "makeup"],
+                name="progress_region_rollup_bucket",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["cycle", "region_path"],
+                name="progress_region_rollup_path",
+                opclasses=["", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cycle_id} {self.region_path} {self.status} {self.count}"

@@ -5,8 +5,10 @@ copies of the same columns: a commission its region subtree, an institution itse
 enrolments it re-reviews (Enrolment.assessment_body), a department head their department. Statistics are
 counts only; the per-physician list masks ID cards for everyone and the views audit a commission's reads.
 
-Figures come from ProgressRollup (one GROUP BY over a few thousand rows, whatever the number of institutions),
-never from a loop over institutions or schemas.
+Figures come from the rollups, never from a loop over institutions or schemas: a commission's table by
+region or procedure from ProgressRegionRollup (a few thousand rows for a province), every other table from
+ProgressRollup (one row per bucket, so up to about one per enrolment, but scoped to one institution, body or
+department, or grouped by institution for a commission).
 """
 
 from __future__ import annotations
@@ -15,14 +17,14 @@ from collections import defaultdict
 from enum import StrEnum
 
 from assessment.enums import Component, EnrolmentStatus, Procedure, ResultLevel
-from assessment.models import Cycle, Enrolment, EnrolmentHistory, ScoreEntry, Sitting
+from assessment.models import Cycle, Enrolment, ScoreEntry, Sitting
 from assessment.selectors import enrolments as enrolment_selectors
 from django.db import connection
 from django.db.models import CharField, F, Func, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from assessment_stats.models import Makeup, ProgressRollup
+from assessment_stats.models import Makeup, ProgressRegionRollup, ProgressRollup
 from core.actor import Actor
 from core.scoping import get_in_reach
 from organizations.models import Department, Organization, Region
@@ -44,13 +46,10 @@ BUCKET_COLUMNS = (
     "result_level",
     "makeup",
 )
-# Where an enrolment stands with the make-up, from its status alone (passed/failed need the history).
-MAKEUP_BY_STATUS = {S.MAKEUP_PENDING: Makeup.LISTED, S.MAKEUP: Makeup.SAT, S.MAKEUP_SCORED: Makeup.SAT}
-RESULT_STATES = frozenset({S.PASSED, S.FAILED})
-
 # The same buckets computed afresh from the enrolment table, one GROUP BY: what `rollup_rebuild` stores and
 # what the nightly check compares with. An enrolment that passed or failed went through the make-up when its
-# history touches the make-up states (`sat` once allowed to sit it, else `listed`).
+# history touches the make-up states (`sat` once allowed to sit it, else `listed`). The triggers of migration
+# 0002 apply the same rule to each write.
 FRESH_BUCKETS_SQL = """
 SELECT e.cycle_id, e.organization_id, e.department_id, e.region_path, e.assessment_body_id, e.title,
        e.procedure, e.status, e.result_level,
@@ -74,30 +73,15 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
 """
 
 
-# --- the rollup's own reads (used by services to keep it in step) ------------------------------------------
+# --- the rollup's own reads (rebuild and check) --------------------------------------------------------------
 
 
-def makeup_from_history(enrolment_ids) -> dict:
-    """{enrolment id: Makeup} for enrolments that passed or failed, from their history."""
-    flags: dict = {}
-    rows = EnrolmentHistory.objects.filter(subject_id__in=list(enrolment_ids)).filter(
-        Q(from_state__in=list(MAKEUP_BY_STATUS)) | Q(to_state__in=list(MAKEUP_BY_STATUS))
-    )
-    for subject_id, from_state, to_state in rows.values_list("subject_id", "from_state", "to_state"):
-        if {from_state, to_state} & {S.MAKEUP, S.MAKEUP_SCORED}:
-            flags[subject_id] = Makeup.SAT
-        else:
-            flags.setdefault(subject_id, Makeup.LISTED)
-    return flags
-
-
-def enrolment_snapshot(enrolment_id) -> dict | None:
-    """The stored bucket columns of one enrolment (before a save changes them), or None."""
-    return (
-        Enrolment.objects.filter(pk=enrolment_id)
-        .values("id", *(c for c in BUCKET_COLUMNS if c != "makeup"))
-        .first()
-    )
+# The coarse rollup (ProgressRegionRollup) of a cycle from the fine one.
+REGION_BUCKET_COLUMNS = ("cycle_id", "region_path", "procedure", "status", "result_level", "makeup")
+REGION_FROM_ROLLUP_SQL = f"""
+SELECT {", ".join(REGION_BUCKET_COLUMNS)}, sum(count) FROM assessment_stats_progressrollup
+WHERE cycle_id = %s GROUP BY {", ".join(REGION_BUCKET_COLUMNS)} HAVING sum(count) <> 0
+"""  # noqa: S608 - constant column names
 
 
 def fresh_buckets(cycle_id) -> dict[tuple, int]:
@@ -117,14 +101,40 @@ def rollup_buckets(cycle_id) -> dict[tuple, int]:
     return {tuple(row[:-1]): row[-1] for row in rows}
 
 
-def rollup_diff(cycle_id) -> dict[tuple, tuple[int, int]]:
-    """Buckets where the rollup and a fresh GROUP BY disagree: {bucket: (rollup, fresh)}. Empty when in step."""
-    held, fresh = rollup_buckets(cycle_id), fresh_buckets(cycle_id)
+def region_buckets(cycle_id) -> dict[tuple, int]:
+    """{region bucket: count} as the region rollup holds it (empty buckets left out)."""
+    rows = (
+        ProgressRegionRollup.objects.filter(cycle_id=cycle_id)
+        .exclude(count=0)
+        .values_list(*REGION_BUCKET_COLUMNS, "count")
+    )
+    return {tuple(row[:-1]): row[-1] for row in rows}
+
+
+def _region_of(buckets: dict[tuple, int]) -> dict[tuple, int]:
+    out: dict[tuple, int] = defaultdict(int)
+    for key, n in buckets.items():
+        row = dict(zip(BUCKET_COLUMNS, key, strict=True))
+        out[tuple(row[c] for c in REGION_BUCKET_COLUMNS)] += n
+    return {k: n for k, n in out.items() if n}
+
+
+def _differ(held: dict, fresh: dict) -> dict:
     return {
         key: (held.get(key, 0), fresh.get(key, 0))
         for key in held.keys() | fresh.keys()
         if held.get(key, 0) != fresh.get(key, 0)
     }
+
+
+def rollup_diff(cycle_id) -> dict[tuple, tuple[int, int]]:
+    """Buckets where the rollups and a fresh GROUP BY disagree: {bucket: (rollup, fresh)}, region buckets
+    prefixed with "region". Empty when both are in step."""
+    fresh = fresh_buckets(cycle_id)
+    diff = _differ(rollup_buckets(cycle_id), fresh)
+    for key, pair in _differ(region_buckets(cycle_id), _region_of(fresh)).items():
+        diff[("region", *key)] = pair
+    return diff
 
 
 def cycles_to_check() -> list:
@@ -166,7 +176,8 @@ def _sum(**q) -> Coalesce:
     return Coalesce(Sum("count", filter=Q(**q)), 0)
 
 
-# One SQL column per status, plus the splits the status alone does not tell.
+# One SQL column per status, plus the splits the status alone does not tell: one row per group comes back
+# (3,000 for a province by institution), never one per bucket.
 _AGGREGATES = {
     **{f"s_{s}": _sum(status=s) for s in S.values},
     "x_excellent": _sum(status=S.PASSED, result_level=ResultLevel.EXCELLENT),
@@ -257,7 +268,16 @@ def progress_groups(
     one for the groups' names. `region` is a division code (unknown: 400 `unknown_region`); `by=region`
     lists the children of that region (or of a commission's own), enrolments directly at it as "本级"."""
     region_path = region_path_for_code(region) if region else ""
-    qs = ProgressRollup.objects.filter(enrolment_selectors.reach_q(actor), cycle_id=cycle.pk)
+    # A commission's table by region or procedure, without institution, department or title filters, needs
+    # only the region rollup: a few thousand rows for a province instead of nearly one per enrolment.
+    coarse = (
+        actor is not None
+        and actor.is_commission
+        and by in (GroupBy.REGION, GroupBy.PROCEDURE)
+        and not (organization_id or department_id or title)
+    )
+    model = ProgressRegionRollup if coarse else ProgressRollup
+    qs = model.objects.filter(enrolment_selectors.reach_q(actor), cycle_id=cycle.pk)
     if region_path:
         qs = qs.filter(region_path__startswith=region_path)
     if organization_id:

@@ -17,6 +17,8 @@ api_v1 = [
     path("", include("physicians.api.urls")),
     path("", include("assessment_bodies.api.urls")),
     path("", include("assessment.api.urls")),
+    path("", include("notifications.api.urls")),
+    path("", include("exams.api.urls")),
 ]
 
 urlpatterns = [

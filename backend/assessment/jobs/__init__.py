@@ -3,4 +3,5 @@ through this package: add the module to the import below)."""
 
 import assessment.jobs.adverse  # noqa: F401
 import assessment.jobs.enrolments  # noqa: F401
+import assessment.jobs.results  # noqa: F401
 from assessment.jobs import certificates  # noqa: F401

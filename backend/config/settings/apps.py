@@ -27,6 +27,8 @@ PUBLIC_ONLY = [
     "assessment_bodies",
     "assessment",
     "assessment_stats",
+    "notifications",
+    "exams",
     "demo",
 ]
 

@@ -107,6 +107,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(ROOT_DIR / ".run" / "celerybeat-schedule")
 # Each entry says where it runs: public jobs say so in their name; tenant fan-outs are spread out by the job.
 CELERY_BEAT_SCHEDULE = {
     "public.outbox-drain": {"task": "outbox.tasks.outbox_drain_task", "schedule": 5.0},
+    # submits exam attempts whose deadline has passed (the server owns the clock)
+    "public.exams-submit-due": {"task": "exams.tasks.attempts_submit_due_task", "schedule": 15.0},
     # reads every tenant schema from public, one after the other
     "all-tenants.dangling-references": {
         "task": "tenants.tasks.dangling_references_check",
@@ -116,6 +118,11 @@ CELERY_BEAT_SCHEDULE = {
     "public.assessment-rollup-check": {
         "task": "assessment_stats.tasks.rollup_check_task",
         "schedule": crontab(hour=2, minute=43),
+    },
+    # phase start and deadline reminders of the active cycle (idempotent: twice a day tells nobody twice)
+    "public.notification-reminders": {
+        "task": "notifications.tasks.notification_reminders_task",
+        "schedule": crontab(hour="8,14", minute=7),
     },
 }
 
@@ -160,6 +167,8 @@ ALIYUN_SMS_SIGN_NAME = env("ALIYUN_SMS_SIGN_NAME", default="")
 ALIYUN_SMS_REGION = env("ALIYUN_SMS_REGION", default="cn-hangzhou")
 # Our template names -> Aliyun template codes.
 ALIYUN_SMS_TEMPLATES = {"wechat_bind_code": env("ALIYUN_SMS_TEMPLATE_WECHAT_BIND", default="")}
+ALIYUN_SMS_TEMPLATES["assessment_returned"] = env("ALIYUN_SMS_TEMPLATE_ASSESSMENT_RETURNED", default="")
+ALIYUN_SMS_TEMPLATES["assessment_result_published"] = env("ALIYUN_SMS_TEMPLATE_RESULT_PUBLISHED", default="")
 
 # --- API --------------------------------------------------------------------------------------------
 API_LEVEL = 1
@@ -230,6 +239,12 @@ SPECTACULAR_SETTINGS = {
         "EnrolmentStatusEnum": "assessment.enums.EnrolmentStatus.choices",
         "RatingLevelEnum": "assessment.enums.RatingLevel.choices",
         "CycleStatusEnum": "assessment.enums.CycleStatus.choices",
+        "NotificationKindEnum": "notifications.enums.NotificationKind.choices",
+        "NotificationLinkTypeEnum": "notifications.enums.LinkType.choices",
+        "ExamQuestionKindEnum": "exams.enums.QuestionKind.choices",
+        "ExamBankPurposeEnum": "exams.enums.BankPurpose.choices",
+        "KindEnum": "organizations.enums.OrganizationKind.choices",  # its name before exams added a "kind"
+        "PurposeEnum": "assessment.models.AttachmentPurpose.choices",
     },
     "SERVE_URLCONF": "config.urls_schema",
     "POSTPROCESSING_HOOKS": [
