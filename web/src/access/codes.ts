@@ -17,6 +17,14 @@ export const Perm = {
   SELF_SERVICE: 'self.service',
   CERTIFICATE_VIEW: 'assessment.certificate_view',
   CERTIFICATE_ISSUE: 'assessment.certificate_issue',
+  ASSESSMENT_SETTINGS: 'assessment.settings',
+  ENROLMENT_MANAGE: 'assessment.enrolment_manage',
+  ENROLMENT_VIEW: 'assessment.enrolment_view',
+  ADVERSE_IMPORT: 'assessment.adverse_import',
+  ADVERSE_VIEW: 'assessment.adverse_view',
+  DEPARTMENT_RATE: 'assessment.department_rate',
+  ENROLMENT_REVIEW: 'assessment.enrolment_review',
+  ENROLMENT_REREVIEW: 'assessment.enrolment_rereview',
 } as const
 
 export type PermCode = (typeof Perm)[keyof typeof Perm]

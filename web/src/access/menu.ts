@@ -32,6 +32,9 @@ export type SectionKey =
   | 'assessmentBodies'
   | 'bodyApplication'
   | 'assessmentWork'
+  | 'periodicAssessment'
+  | 'reviews'
+  | 'myAssessment'
   | 'system'
 
 export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
@@ -81,6 +84,40 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
     icon: 'Stamp',
     items: [{ route: 'body-assignments', title: 'menu.servedAssignments', codes: [Perm.ORG_VIEW] }],
   },
+  periodicAssessment: {
+    key: 'periodicAssessment',
+    title: 'menu.periodicAssessment',
+    icon: 'Stamp',
+    items: [
+      { route: 'cycles', title: 'menu.cycles', codes: [Perm.ASSESSMENT_SETTINGS, Perm.ENROLMENT_VIEW] },
+      { route: 'enrolment-candidates', title: 'menu.enrolmentCandidates', codes: [Perm.ENROLMENT_MANAGE] },
+      { route: 'enrolments', title: 'menu.enrolments', codes: [Perm.ENROLMENT_VIEW] },
+      { route: 'adverse-records', title: 'menu.adverseRecords', codes: [Perm.ADVERSE_VIEW] },
+    ],
+  },
+  reviews: {
+    key: 'reviews',
+    title: 'reviews.menu.section',
+    icon: 'Stamp',
+    items: [
+      { route: 'reviews-department', title: 'reviews.menu.department', codes: [Perm.DEPARTMENT_RATE] },
+      { route: 'reviews-institution', title: 'reviews.menu.institution', codes: [Perm.ENROLMENT_REVIEW] },
+      { route: 'reviews-body', title: 'reviews.menu.body', codes: [Perm.ENROLMENT_REREVIEW] },
+      { route: 'certificates', title: 'certificates.title', codes: [Perm.CERTIFICATE_VIEW] },
+    ],
+  },
+  myAssessment: {
+    key: 'myAssessment',
+    title: 'mine.menu.section',
+    icon: 'User',
+    items: [
+      { route: 'my-info', title: 'mine.info.title', codes: [Perm.SELF_SERVICE] },
+      { route: 'my-report', title: 'selfReport.title', codes: [Perm.SELF_SERVICE] },
+      { route: 'my-cycles', title: 'mine.cycles.title', codes: [Perm.SELF_SERVICE] },
+      { route: 'my-certificates', title: 'mine.certificates.title', codes: [Perm.SELF_SERVICE] },
+      { route: 'faq', title: 'faq.title' },
+    ],
+  },
   system: {
     key: 'system',
     title: 'menu.system',
@@ -95,15 +132,15 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
 
 /** Role -> menu sections, in display order. Exhaustive: a role added to the API fails the type check here. */
 export const ROLE_MENUS: Record<Role, readonly SectionKey[]> = {
-  province_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'system'],
-  city_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'system'],
-  county_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'system'],
-  industry_admin: ['workbench', 'staff', 'bodyApplication', 'system'],
-  hospital_admin: ['workbench', 'staff', 'bodyApplication', 'system'],
-  assessment_reviewer: ['workbench', 'assessmentWork', 'system'],
-  medical_affairs: ['workbench', 'staff', 'system'],
-  department_head: ['workbench'],
-  doctor: ['workbench'],
+  province_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'system'],
+  city_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'system'],
+  county_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'system'],
+  industry_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'system'],
+  hospital_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'reviews', 'system'],
+  assessment_reviewer: ['workbench', 'assessmentWork', 'periodicAssessment', 'reviews', 'system'],
+  medical_affairs: ['workbench', 'staff', 'periodicAssessment', 'reviews', 'system'],
+  department_head: ['workbench', 'periodicAssessment', 'reviews'],
+  doctor: ['workbench', 'myAssessment'],
   expert: ['workbench'],
 }
 

@@ -1295,6 +1295,278 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exams/attempts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Attempts at the caller's sittings with their scores. 考试成绩。 */
+        get: operations["exams_attempts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/attempts/{attempt_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exams_attempts_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/banks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Question banks of the caller's organisation. 题库。 */
+        get: operations["exams_banks_list"];
+        put?: never;
+        /** @description Question banks of the caller's organisation. 题库。 */
+        post: operations["exams_banks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/banks/{bank_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exams_banks_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["exams_banks_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["exams_banks_update"];
+        trace?: never;
+    };
+    "/api/v1/exams/banks/{bank_id}/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Export a bank's questions to .xlsx (the import's columns) as a background job. 导出题目。 */
+        post: operations["exams_banks_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/banks/{bank_id}/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Import questions into a bank from .xlsx as a background job: every row is checked, any bad row fails
+         *     the job with a row report and nothing is stored. 导入题目。
+         */
+        post: operations["exams_banks_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/blueprints/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Blueprints (组卷方案): counts per type, specialty and difficulty, points, time limit, pass mark. */
+        get: operations["exams_blueprints_list"];
+        put?: never;
+        /** @description Blueprints (组卷方案): counts per type, specialty and difficulty, points, time limit, pass mark. */
+        post: operations["exams_blueprints_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/blueprints/{blueprint_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exams_blueprints_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["exams_blueprints_update"];
+        trace?: never;
+    };
+    "/api/v1/exams/questions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Questions of the caller's banks (current versions, with the key: staff only). 题目。 */
+        get: operations["exams_questions_list"];
+        put?: never;
+        /** @description Questions of the caller's banks (current versions, with the key: staff only). 题目。 */
+        post: operations["exams_questions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/questions/{question_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description One question. PATCH with content (stem, options, answer, items, explanation) makes a new version;
+         *     papers already drawn keep theirs. DELETE removes it from future papers.
+         */
+        get: operations["exams_questions_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description One question. PATCH with content (stem, options, answer, items, explanation) makes a new version;
+         *     papers already drawn keep theirs. DELETE removes it from future papers.
+         */
+        delete: operations["exams_questions_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * @description One question. PATCH with content (stem, options, answer, items, explanation) makes a new version;
+         *     papers already drawn keep theirs. DELETE removes it from future papers.
+         */
+        patch: operations["exams_questions_update"];
+        trace?: never;
+    };
+    "/api/v1/exams/questions/{question_id}/versions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every version of a question, newest first. 版本。 */
+        get: operations["exams_questions_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/questions/import-template/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A download link for the question import template. 导入模板。 */
+        get: operations["exams_questions_import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/sittings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Exam sittings (an exam with a window; optionally a cycle's competence test). 考试。 */
+        get: operations["exams_sittings_list"];
+        put?: never;
+        /** @description Exam sittings (an exam with a window; optionally a cycle's competence test). 考试。 */
+        post: operations["exams_sittings_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/sittings/{sitting_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exams_sittings_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["exams_sittings_update"];
+        trace?: never;
+    };
+    "/api/v1/exams/sittings/{sitting_id}/makeups/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Grant one more attempt in the sitting to a physician (补考); its paper avoids their earlier
+         *     questions.
+         */
+        post: operations["exams_sittings_makeups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health/": {
         parameters: {
             query?: never;
@@ -1547,6 +1819,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/enrolments/{enrolment_id}/result/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The caller's result of one cycle: the total, the level and the scores per component once published
+         *     (公示 on); before that only where they stand. 考核结果。
+         */
+        get: operations["me_enrolments_result_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/exams/attempts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["me_exams_attempts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/exams/attempts/{attempt_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The paper with the saved answers, marks and remaining time (resume after a dropped connection).
+         *     After submission and once the sitting has closed: also the key and explanations. 继续作答。
+         */
+        get: operations["me_exams_attempts_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/exams/attempts/{attempt_id}/answers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * @description Save one answer, ordered by (client_epoch, seq): an older request never replaces a newer answer
+         *     (`applied` false, the stored answer returned). Committed before the reply. 保存答案。
+         */
+        put: operations["me_exams_attempts_answer"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/exams/attempts/{attempt_id}/sheet/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The answer sheet: answered, unanswered and marked questions, and the clock. 答题卡。 */
+        get: operations["me_exams_attempts_sheet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/exams/attempts/{attempt_id}/submit/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Submit (idempotent): graded at once; the score is shown, the key only after the sitting closes.
+         *     交卷。
+         */
+        post: operations["me_exams_attempts_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/exams/attempts/{attempt_id}/takeover/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Continue the attempt on this device; the other device's saves are refused from now on (audited).
+         *     切换设备。
+         */
+        post: operations["me_exams_attempts_takeover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/exams/sittings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Exams the caller may take (their hospital's own, their region's province exams, a cycle's test when
+         *     enrolled). 试卷列表。
+         */
+        get: operations["me_exams_sittings_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/exams/sittings/{sitting_id}/start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Start the sitting (201), or get the open attempt back (200): idempotent. 开始考试。 */
+        post: operations["me_exams_sittings_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/physician/": {
         parameters: {
             query?: never;
@@ -1582,6 +2024,74 @@ export interface paths {
         };
         /** @description The API level: raised by one on every additive change (see docs/api-changelog.md). */
         get: operations["meta_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My notifications, newest first. 我的通知。 */
+        get: operations["notifications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notification_id}/read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Mark one of my notifications read. */
+        post: operations["notifications_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Mark all my notifications read. */
+        post: operations["notifications_read_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description How many of my notifications are unread (for the badge). */
+        get: operations["notifications_unread_count"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2006,6 +2516,471 @@ export interface paths {
         get: operations["regions_tree"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/body/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description To confirm and publish (成绩认定、公示): query by cycle, status, procedure, result, name, institution, department. */
+        get: operations["results_body_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/body/{enrolment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One enrolment of To confirm and publish (成绩认定、公示): required components, scores, attachments, history. */
+        get: operations["results_body_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/body/{enrolment_id}/competence-test/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Record a competence test result by hand (until the exam engine reports it). 录入业务水平测评成绩。 */
+        post: operations["results_body_competence_test_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/body/{enrolment_id}/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Confirm the scores. 成绩认定。 */
+        post: operations["results_body_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/body/{enrolment_id}/publish/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Publish the result for the publicity period. 公示。 */
+        post: operations["results_body_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/body/bulk-confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Confirm the scores. 成绩认定。 In bulk, all or nothing. */
+        post: operations["results_body_bulk_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/body/bulk-publish/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Publish the result for the publicity period. 公示。 In bulk, all or nothing. */
+        post: operations["results_body_bulk_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/committee/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description To confirm (结果确认): query by cycle, status, procedure, result, name, institution, department. */
+        get: operations["results_committee_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/committee/{enrolment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One enrolment of To confirm (结果确认): required components, scores, attachments, history. */
+        get: operations["results_committee_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/committee/{enrolment_id}/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Confirm the result after the publicity (pass: final; fail: make-up list or final). 结果确认。 */
+        post: operations["results_committee_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/committee/bulk-confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Confirm the result after the publicity (pass: final; fail: make-up list or final). 结果确认。 In bulk, all or nothing. */
+        post: operations["results_committee_bulk_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/enrolments/{enrolment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One enrolment's scores and result, for anyone who reads the enrolled within reach. */
+        get: operations["results_enrolments_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/final/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Final results (最终考核结果): query by cycle, status, procedure, result, name, institution, department. */
+        get: operations["results_final_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/final/{enrolment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One enrolment of Final results (最终考核结果): required components, scores, attachments, history. */
+        get: operations["results_final_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/final/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Export the final results (最终考核结果) (same filters and reach as the list) to .xlsx as a background job. */
+        post: operations["results_final_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/makeup/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The make-up list (补考名单): query by cycle, status, procedure, result, name, institution, department. */
+        get: operations["results_makeup_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/makeup/{enrolment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One enrolment of The make-up list (补考名单): required components, scores, attachments, history. */
+        get: operations["results_makeup_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/makeup/{enrolment_id}/allow/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Allow make-up participation (province). 确认参加补考。 */
+        post: operations["results_makeup_allow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/makeup/{enrolment_id}/refuse/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Refuse make-up participation: the result is a final fail (province). 不允许参加补考。 */
+        post: operations["results_makeup_refuse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/makeup/bulk-allow/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Allow make-up participation (province). 确认参加补考。 In bulk, all or nothing. */
+        post: operations["results_makeup_bulk_allow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/makeup/bulk-refuse/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Refuse make-up participation: the result is a final fail (province). 不允许参加补考。 In bulk, all or nothing. */
+        post: operations["results_makeup_bulk_refuse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/makeup/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Export the make-up list (补考名单) (same filters and reach as the list) to .xlsx as a background job. */
+        post: operations["results_makeup_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/scoring/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description To score (待评分): query by cycle, status, procedure, result, name, institution, department. */
+        get: operations["results_scoring_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/scoring/{enrolment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One enrolment of To score (待评分): required components, scores, attachments, history. */
+        get: operations["results_scoring_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/scoring/{enrolment_id}/attachments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Upload the material of a skills assessment or a case-record review (multipart `file`: pdf, jpg or png,
+         *     at most 20 MB; `purpose` skills or case_review).
+         */
+        post: operations["results_scoring_attachments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/scoring/{enrolment_id}/attachments/{attachment_id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A short-lived link to a scoring attachment (audited). */
+        post: operations["results_scoring_attachments_download"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/scoring/{enrolment_id}/scores/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Enter or correct a score (0-100) of skills, case-record review, work performance or ethics for the
+         *     main sitting or the make-up; the enrolment moves to scored when every required component is in.
+         */
+        post: operations["results_scoring_scores_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4863,6 +5838,26 @@ export interface components {
          * @enum {string}
          */
         ClientErrorEnum: "client_error";
+        /** @description The competence test result recorded by hand (until the exam engine reports it). */
+        CompetenceTestRecordInputRequest: {
+            /** Format: double */
+            score: number;
+            /** @description the test's own verdict; a failed test fails the result */
+            passed: boolean;
+            /** @default main */
+            sitting: components["schemas"]["SittingEnum"];
+            /** @default  */
+            comment: string;
+        };
+        /**
+         * @description * `competence_test` - 业务水平测评
+         *     * `skills` - 技能操作
+         *     * `case_review` - 病历评审
+         *     * `work_performance` - 工作成绩
+         *     * `ethics` - 职业道德
+         * @enum {string}
+         */
+        ComponentEnum: "competence_test" | "skills" | "case_review" | "work_performance" | "ethics";
         CycleComponentSchema: {
             /** @description enums.Component */
             component: string;
@@ -6181,6 +7176,13 @@ export interface components {
         };
         DepartmentsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
         DepartmentsTreeErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /**
+         * @description * `1` - 容易
+         *     * `2` - 中等
+         *     * `3` - 困难
+         * @enum {integer}
+         */
+        DifficultyEnum: 1 | 2 | 3;
         EducationRecordInputRequest: {
             school: string;
             /** @default  */
@@ -6210,7 +7212,7 @@ export interface components {
         EnrolmentAttachmentOutput: {
             /** Format: uuid */
             id: string;
-            purpose: components["schemas"]["EnrolmentAttachmentOutputPurposeEnum"];
+            purpose: components["schemas"]["PurposeEnum"];
             file_name: string;
             content_type: string;
             size: number;
@@ -6218,14 +7220,6 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
-        /**
-         * @description * `exemption` - 免考证明材料
-         *     * `skills` - 技能操作评审材料
-         *     * `case_review` - 病历评审材料
-         *     * `other` - 其他
-         * @enum {string}
-         */
-        EnrolmentAttachmentOutputPurposeEnum: "exemption" | "skills" | "case_review" | "other";
         /**
          * @description * `exemption` - 免考证明材料
          *     * `other` - 其他
@@ -6676,6 +7670,1514 @@ export interface components {
         ErrorResponse503: {
             type: components["schemas"]["ServerErrorEnum"];
             errors: components["schemas"]["ErrorItem"][];
+        };
+        ExamAttemptOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            sitting: string;
+            sitting_name: string;
+            /** Format: uuid */
+            physician: string;
+            physician_name: string;
+            organization_name: string;
+            number: number;
+            is_makeup: boolean;
+            status: string;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            deadline: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            submitted_by: string;
+            /** Format: decimal */
+            score: string | null;
+            /** Format: decimal */
+            max_score: string;
+            passed: boolean | null;
+            /** Format: date-time */
+            result_recorded_at: string | null;
+            result_error: string;
+        };
+        ExamBankInputRequest: {
+            name: string;
+            /** @default exam */
+            purpose: components["schemas"]["ExamBankPurposeEnum"];
+            /** @default  */
+            description: string;
+        };
+        ExamBankOutput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            purpose: string;
+            description: string;
+            /** @default 0 */
+            question_count: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description * `exam` - 考试题库
+         *     * `practice` - 练习题库
+         * @enum {string}
+         */
+        ExamBankPurposeEnum: "exam" | "practice";
+        ExamBlueprintInputRequest: {
+            /** Format: uuid */
+            bank: string;
+            name: string;
+            rules: {
+                [key: string]: unknown;
+            }[];
+            time_limit_minutes: number;
+            /** Format: decimal */
+            pass_mark: string;
+            /** @default exact */
+            partial_credit: components["schemas"]["PartialCreditEnum"];
+            /** @default true */
+            shuffle_options: boolean;
+        };
+        ExamBlueprintOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            bank: string;
+            name: string;
+            rules: components["schemas"]["ExamBlueprintRuleSchema"][];
+            readonly total_points: string;
+            time_limit_minutes: number;
+            /** Format: decimal */
+            pass_mark: string;
+            partial_credit: string;
+            shuffle_options: boolean;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ExamBlueprintRuleSchema: {
+            kind: components["schemas"]["ExamQuestionKindEnum"];
+            count: number;
+            /** Format: decimal */
+            points: string;
+            /** @default  */
+            specialty: string;
+            difficulty?: number | null;
+        };
+        ExamCaseItemSchema: {
+            kind: string;
+            stem: string;
+            options: components["schemas"]["ExamOptionSchema"][];
+            answer: string[];
+            /** @default  */
+            explanation: string;
+        };
+        ExamImportInputRequest: {
+            /** Format: binary */
+            file: string;
+        };
+        ExamJobOutput: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            status: string;
+        };
+        ExamMakeupGrantInputRequest: {
+            /** Format: uuid */
+            physician: string;
+            /** @default  */
+            reason: string;
+        };
+        ExamMakeupGrantOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            sitting: string;
+            /** Format: uuid */
+            physician: string;
+            reason: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ExamOptionSchema: {
+            key: string;
+            text: string;
+        };
+        ExamQuestionInputRequest: {
+            /** Format: uuid */
+            bank: string;
+            kind: components["schemas"]["ExamQuestionKindEnum"];
+            /** @default  */
+            specialty: string;
+            /** @default  */
+            practice_category: string;
+            /** @default 2 */
+            difficulty: components["schemas"]["DifficultyEnum"];
+            tags?: string[];
+            stem: string;
+            options?: {
+                [key: string]: unknown;
+            }[];
+            answer?: string[];
+            items?: {
+                [key: string]: unknown;
+            }[];
+            /** @default  */
+            explanation: string;
+        };
+        /**
+         * @description * `single` - 单选题
+         *     * `multiple` - 多选题
+         *     * `case` - 组合题
+         * @enum {string}
+         */
+        ExamQuestionKindEnum: "single" | "multiple" | "case";
+        ExamQuestionOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            bank: string;
+            bank_name: string;
+            kind: string;
+            specialty: string;
+            practice_category: string;
+            difficulty: number;
+            tags: string[];
+            current: components["schemas"]["ExamQuestionVersionOutput"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ExamQuestionVersionOutput: {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            stem: string;
+            options: components["schemas"]["ExamOptionSchema"][];
+            answer: string[];
+            items: components["schemas"]["ExamCaseItemSchema"][];
+            explanation: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ExamSittingInputRequest: {
+            /** Format: uuid */
+            blueprint: string;
+            name: string;
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            /** Format: uuid */
+            cycle?: string | null;
+            /** Format: uuid */
+            makeup_of?: string | null;
+        };
+        ExamSittingOutput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: uuid */
+            blueprint: string;
+            blueprint_name: string;
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            /** Format: uuid */
+            cycle: string | null;
+            /** Format: uuid */
+            makeup_of: string | null;
+            /** @default 0 */
+            attempt_count: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ExamTemplateOutput: {
+            url: string;
+            file_name: string;
+        };
+        ExamsAttemptsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsAttemptsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsBanksCreateDescriptionErrorComponent: {
+            /**
+             * @description * `description` - description (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "description";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsBanksCreateError: components["schemas"]["ExamsBanksCreateNonFieldErrorsErrorComponent"] | components["schemas"]["ExamsBanksCreateNameErrorComponent"] | components["schemas"]["ExamsBanksCreatePurposeErrorComponent"] | components["schemas"]["ExamsBanksCreateDescriptionErrorComponent"];
+        ExamsBanksCreateErrorResponse400: components["schemas"]["ExamsBanksCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ExamsBanksCreateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsBanksCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ExamsBanksCreatePurposeErrorComponent: {
+            /**
+             * @description * `purpose` - purpose (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "purpose";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ExamsBanksCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ExamsBanksCreateError"][];
+        };
+        ExamsBanksDestroyErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsBanksExportErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsBanksImportErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsBanksListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsBanksRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsBanksUpdateDescriptionErrorComponent: {
+            /**
+             * @description * `description` - description (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "description";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsBanksUpdateError: components["schemas"]["ExamsBanksUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["ExamsBanksUpdateNameErrorComponent"] | components["schemas"]["ExamsBanksUpdatePurposeErrorComponent"] | components["schemas"]["ExamsBanksUpdateDescriptionErrorComponent"];
+        ExamsBanksUpdateErrorResponse400: components["schemas"]["ExamsBanksUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ExamsBanksUpdateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsBanksUpdateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ExamsBanksUpdatePurposeErrorComponent: {
+            /**
+             * @description * `purpose` - purpose (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "purpose";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ExamsBanksUpdateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ExamsBanksUpdateError"][];
+        };
+        ExamsBlueprintsCreateBankErrorComponent: {
+            /**
+             * @description * `bank` - bank (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "bank";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ExamsBlueprintsCreateError: components["schemas"]["ExamsBlueprintsCreateNonFieldErrorsErrorComponent"] | components["schemas"]["ExamsBlueprintsCreateBankErrorComponent"] | components["schemas"]["ExamsBlueprintsCreateNameErrorComponent"] | components["schemas"]["ExamsBlueprintsCreateRulesErrorComponent"] | components["schemas"]["ExamsBlueprintsCreateRulesINDEXErrorComponent"] | components["schemas"]["ExamsBlueprintsCreateRulesINDEXKEYErrorComponent"] | components["schemas"]["ExamsBlueprintsCreateTimeLimitMinutesErrorComponent"] | components["schemas"]["ExamsBlueprintsCreatePassMarkErrorComponent"] | components["schemas"]["ExamsBlueprintsCreatePartialCreditErrorComponent"] | components["schemas"]["ExamsBlueprintsCreateShuffleOptionsErrorComponent"];
+        ExamsBlueprintsCreateErrorResponse400: components["schemas"]["ExamsBlueprintsCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ExamsBlueprintsCreateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsBlueprintsCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ExamsBlueprintsCreatePartialCreditErrorComponent: {
+            /**
+             * @description * `partial_credit` - partial_credit (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "partial_credit";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ExamsBlueprintsCreatePassMarkErrorComponent: {
+            /**
+             * @description * `pass_mark` - pass_mark (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "pass_mark";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_decimal_places` - max_decimal_places
+             *     * `max_digits` - max_digits
+             *     * `max_string_length` - max_string_length
+             *     * `max_whole_digits` - max_whole_digits
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "min_value" | "null" | "required";
+            detail: string;
+        };
+        ExamsBlueprintsCreateRulesErrorComponent: {
+            /**
+             * @description * `rules` - rules (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rules";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        ExamsBlueprintsCreateRulesINDEXErrorComponent: {
+            /**
+             * @description * `rules.INDEX` - rules.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rules.INDEX";
+            /**
+             * @description * `not_a_dict` - not_a_dict
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_dict" | "null" | "required";
+            detail: string;
+        };
+        ExamsBlueprintsCreateRulesINDEXKEYErrorComponent: {
+            /**
+             * @description * `rules.INDEX.KEY` - rules.INDEX.KEY (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rules.INDEX.KEY";
+            /**
+             * @description * `required` - required
+             * @enum {string}
+             */
+            code: "required";
+            detail: string;
+        };
+        ExamsBlueprintsCreateShuffleOptionsErrorComponent: {
+            /**
+             * @description * `shuffle_options` - shuffle_options (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "shuffle_options";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ExamsBlueprintsCreateTimeLimitMinutesErrorComponent: {
+            /**
+             * @description * `time_limit_minutes` - time_limit_minutes (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "time_limit_minutes";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value" | "null" | "required";
+            detail: string;
+        };
+        ExamsBlueprintsCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ExamsBlueprintsCreateError"][];
+        };
+        ExamsBlueprintsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsBlueprintsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsBlueprintsUpdateError: components["schemas"]["ExamsBlueprintsUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["ExamsBlueprintsUpdateNameErrorComponent"] | components["schemas"]["ExamsBlueprintsUpdateRulesErrorComponent"] | components["schemas"]["ExamsBlueprintsUpdateRulesINDEXErrorComponent"] | components["schemas"]["ExamsBlueprintsUpdateRulesINDEXKEYErrorComponent"] | components["schemas"]["ExamsBlueprintsUpdateTimeLimitMinutesErrorComponent"] | components["schemas"]["ExamsBlueprintsUpdatePassMarkErrorComponent"] | components["schemas"]["ExamsBlueprintsUpdatePartialCreditErrorComponent"] | components["schemas"]["ExamsBlueprintsUpdateShuffleOptionsErrorComponent"];
+        ExamsBlueprintsUpdateErrorResponse400: components["schemas"]["ExamsBlueprintsUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ExamsBlueprintsUpdateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsBlueprintsUpdateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ExamsBlueprintsUpdatePartialCreditErrorComponent: {
+            /**
+             * @description * `partial_credit` - partial_credit (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "partial_credit";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ExamsBlueprintsUpdatePassMarkErrorComponent: {
+            /**
+             * @description * `pass_mark` - pass_mark (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "pass_mark";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_decimal_places` - max_decimal_places
+             *     * `max_digits` - max_digits
+             *     * `max_string_length` - max_string_length
+             *     * `max_whole_digits` - max_whole_digits
+             *     * `min_value` - min_value
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "min_value" | "null";
+            detail: string;
+        };
+        ExamsBlueprintsUpdateRulesErrorComponent: {
+            /**
+             * @description * `rules` - rules (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rules";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        ExamsBlueprintsUpdateRulesINDEXErrorComponent: {
+            /**
+             * @description * `rules.INDEX` - rules.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rules.INDEX";
+            /**
+             * @description * `not_a_dict` - not_a_dict
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_dict" | "null" | "required";
+            detail: string;
+        };
+        ExamsBlueprintsUpdateRulesINDEXKEYErrorComponent: {
+            /**
+             * @description * `rules.INDEX.KEY` - rules.INDEX.KEY (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rules.INDEX.KEY";
+            /**
+             * @description * `required` - required
+             * @enum {string}
+             */
+            code: "required";
+            detail: string;
+        };
+        ExamsBlueprintsUpdateShuffleOptionsErrorComponent: {
+            /**
+             * @description * `shuffle_options` - shuffle_options (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "shuffle_options";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ExamsBlueprintsUpdateTimeLimitMinutesErrorComponent: {
+            /**
+             * @description * `time_limit_minutes` - time_limit_minutes (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "time_limit_minutes";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value" | "null";
+            detail: string;
+        };
+        ExamsBlueprintsUpdateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ExamsBlueprintsUpdateError"][];
+        };
+        ExamsQuestionsCreateAnswerErrorComponent: {
+            /**
+             * @description * `answer` - answer (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "answer";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        ExamsQuestionsCreateAnswerINDEXErrorComponent: {
+            /**
+             * @description * `answer.INDEX` - answer.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "answer.INDEX";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsQuestionsCreateBankErrorComponent: {
+            /**
+             * @description * `bank` - bank (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "bank";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ExamsQuestionsCreateDifficultyErrorComponent: {
+            /**
+             * @description * `difficulty` - difficulty (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "difficulty";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ExamsQuestionsCreateError: components["schemas"]["ExamsQuestionsCreateNonFieldErrorsErrorComponent"] | components["schemas"]["ExamsQuestionsCreateBankErrorComponent"] | components["schemas"]["ExamsQuestionsCreateKindErrorComponent"] | components["schemas"]["ExamsQuestionsCreateSpecialtyErrorComponent"] | components["schemas"]["ExamsQuestionsCreatePracticeCategoryErrorComponent"] | components["schemas"]["ExamsQuestionsCreateDifficultyErrorComponent"] | components["schemas"]["ExamsQuestionsCreateTagsErrorComponent"] | components["schemas"]["ExamsQuestionsCreateTagsINDEXErrorComponent"] | components["schemas"]["ExamsQuestionsCreateStemErrorComponent"] | components["schemas"]["ExamsQuestionsCreateOptionsErrorComponent"] | components["schemas"]["ExamsQuestionsCreateOptionsINDEXErrorComponent"] | components["schemas"]["ExamsQuestionsCreateOptionsINDEXKEYErrorComponent"] | components["schemas"]["ExamsQuestionsCreateAnswerErrorComponent"] | components["schemas"]["ExamsQuestionsCreateAnswerINDEXErrorComponent"] | components["schemas"]["ExamsQuestionsCreateItemsErrorComponent"] | components["schemas"]["ExamsQuestionsCreateItemsINDEXErrorComponent"] | components["schemas"]["ExamsQuestionsCreateItemsINDEXKEYErrorComponent"] | components["schemas"]["ExamsQuestionsCreateExplanationErrorComponent"];
+        ExamsQuestionsCreateErrorResponse400: components["schemas"]["ExamsQuestionsCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ExamsQuestionsCreateExplanationErrorComponent: {
+            /**
+             * @description * `explanation` - explanation (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "explanation";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsQuestionsCreateItemsErrorComponent: {
+            /**
+             * @description * `items` - items (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "items";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        ExamsQuestionsCreateItemsINDEXErrorComponent: {
+            /**
+             * @description * `items.INDEX` - items.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "items.INDEX";
+            /**
+             * @description * `not_a_dict` - not_a_dict
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_dict" | "null" | "required";
+            detail: string;
+        };
+        ExamsQuestionsCreateItemsINDEXKEYErrorComponent: {
+            /**
+             * @description * `items.INDEX.KEY` - items.INDEX.KEY (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "items.INDEX.KEY";
+            /**
+             * @description * `required` - required
+             * @enum {string}
+             */
+            code: "required";
+            detail: string;
+        };
+        ExamsQuestionsCreateKindErrorComponent: {
+            /**
+             * @description * `kind` - kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "kind";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        ExamsQuestionsCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ExamsQuestionsCreateOptionsErrorComponent: {
+            /**
+             * @description * `options` - options (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "options";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        ExamsQuestionsCreateOptionsINDEXErrorComponent: {
+            /**
+             * @description * `options.INDEX` - options.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "options.INDEX";
+            /**
+             * @description * `not_a_dict` - not_a_dict
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_dict" | "null" | "required";
+            detail: string;
+        };
+        ExamsQuestionsCreateOptionsINDEXKEYErrorComponent: {
+            /**
+             * @description * `options.INDEX.KEY` - options.INDEX.KEY (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "options.INDEX.KEY";
+            /**
+             * @description * `required` - required
+             * @enum {string}
+             */
+            code: "required";
+            detail: string;
+        };
+        ExamsQuestionsCreatePracticeCategoryErrorComponent: {
+            /**
+             * @description * `practice_category` - practice_category (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "practice_category";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsQuestionsCreateSpecialtyErrorComponent: {
+            /**
+             * @description * `specialty` - specialty (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "specialty";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsQuestionsCreateStemErrorComponent: {
+            /**
+             * @description * `stem` - stem (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "stem";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsQuestionsCreateTagsErrorComponent: {
+            /**
+             * @description * `tags` - tags (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "tags";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        ExamsQuestionsCreateTagsINDEXErrorComponent: {
+            /**
+             * @description * `tags.INDEX` - tags.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "tags.INDEX";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsQuestionsCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ExamsQuestionsCreateError"][];
+        };
+        ExamsQuestionsDestroyErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsQuestionsImportTemplateErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsQuestionsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsQuestionsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsQuestionsUpdateAnswerErrorComponent: {
+            /**
+             * @description * `answer` - answer (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "answer";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        ExamsQuestionsUpdateAnswerINDEXErrorComponent: {
+            /**
+             * @description * `answer.INDEX` - answer.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "answer.INDEX";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsQuestionsUpdateDifficultyErrorComponent: {
+            /**
+             * @description * `difficulty` - difficulty (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "difficulty";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ExamsQuestionsUpdateError: components["schemas"]["ExamsQuestionsUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["ExamsQuestionsUpdateSpecialtyErrorComponent"] | components["schemas"]["ExamsQuestionsUpdatePracticeCategoryErrorComponent"] | components["schemas"]["ExamsQuestionsUpdateDifficultyErrorComponent"] | components["schemas"]["ExamsQuestionsUpdateTagsErrorComponent"] | components["schemas"]["ExamsQuestionsUpdateTagsINDEXErrorComponent"] | components["schemas"]["ExamsQuestionsUpdateStemErrorComponent"] | components["schemas"]["ExamsQuestionsUpdateOptionsErrorComponent"] | components["schemas"]["ExamsQuestionsUpdateOptionsINDEXErrorComponent"] | components["schemas"]["ExamsQuestionsUpdateOptionsINDEXKEYErrorComponent"] | components["schemas"]["ExamsQuestionsUpdateAnswerErrorComponent"] | components["schemas"]["ExamsQuestionsUpdateAnswerINDEXErrorComponent"] | components["schemas"]["ExamsQuestionsUpdateItemsErrorComponent"] | components["schemas"]["ExamsQuestionsUpdateItemsINDEXErrorComponent"] | components["schemas"]["ExamsQuestionsUpdateItemsINDEXKEYErrorComponent"] | components["schemas"]["ExamsQuestionsUpdateExplanationErrorComponent"];
+        ExamsQuestionsUpdateErrorResponse400: components["schemas"]["ExamsQuestionsUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ExamsQuestionsUpdateExplanationErrorComponent: {
+            /**
+             * @description * `explanation` - explanation (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "explanation";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsQuestionsUpdateItemsErrorComponent: {
+            /**
+             * @description * `items` - items (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "items";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        ExamsQuestionsUpdateItemsINDEXErrorComponent: {
+            /**
+             * @description * `items.INDEX` - items.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "items.INDEX";
+            /**
+             * @description * `not_a_dict` - not_a_dict
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_dict" | "null" | "required";
+            detail: string;
+        };
+        ExamsQuestionsUpdateItemsINDEXKEYErrorComponent: {
+            /**
+             * @description * `items.INDEX.KEY` - items.INDEX.KEY (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "items.INDEX.KEY";
+            /**
+             * @description * `required` - required
+             * @enum {string}
+             */
+            code: "required";
+            detail: string;
+        };
+        ExamsQuestionsUpdateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ExamsQuestionsUpdateOptionsErrorComponent: {
+            /**
+             * @description * `options` - options (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "options";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        ExamsQuestionsUpdateOptionsINDEXErrorComponent: {
+            /**
+             * @description * `options.INDEX` - options.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "options.INDEX";
+            /**
+             * @description * `not_a_dict` - not_a_dict
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_dict" | "null" | "required";
+            detail: string;
+        };
+        ExamsQuestionsUpdateOptionsINDEXKEYErrorComponent: {
+            /**
+             * @description * `options.INDEX.KEY` - options.INDEX.KEY (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "options.INDEX.KEY";
+            /**
+             * @description * `required` - required
+             * @enum {string}
+             */
+            code: "required";
+            detail: string;
+        };
+        ExamsQuestionsUpdatePracticeCategoryErrorComponent: {
+            /**
+             * @description * `practice_category` - practice_category (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "practice_category";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsQuestionsUpdateSpecialtyErrorComponent: {
+            /**
+             * @description * `specialty` - specialty (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "specialty";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsQuestionsUpdateStemErrorComponent: {
+            /**
+             * @description * `stem` - stem (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "stem";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsQuestionsUpdateTagsErrorComponent: {
+            /**
+             * @description * `tags` - tags (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "tags";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        ExamsQuestionsUpdateTagsINDEXErrorComponent: {
+            /**
+             * @description * `tags.INDEX` - tags.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "tags.INDEX";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsQuestionsUpdateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ExamsQuestionsUpdateError"][];
+        };
+        ExamsQuestionsVersionsErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsSittingsCreateBlueprintErrorComponent: {
+            /**
+             * @description * `blueprint` - blueprint (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "blueprint";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ExamsSittingsCreateClosesAtErrorComponent: {
+            /**
+             * @description * `closes_at` - closes_at (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "closes_at";
+            /**
+             * @description * `date` - date
+             *     * `invalid` - invalid
+             *     * `make_aware` - make_aware
+             *     * `null` - null
+             *     * `overflow` - overflow
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "date" | "invalid" | "make_aware" | "null" | "overflow" | "required";
+            detail: string;
+        };
+        ExamsSittingsCreateCycleErrorComponent: {
+            /**
+             * @description * `cycle` - cycle (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "cycle";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        ExamsSittingsCreateError: components["schemas"]["ExamsSittingsCreateNonFieldErrorsErrorComponent"] | components["schemas"]["ExamsSittingsCreateBlueprintErrorComponent"] | components["schemas"]["ExamsSittingsCreateNameErrorComponent"] | components["schemas"]["ExamsSittingsCreateOpensAtErrorComponent"] | components["schemas"]["ExamsSittingsCreateClosesAtErrorComponent"] | components["schemas"]["ExamsSittingsCreateCycleErrorComponent"] | components["schemas"]["ExamsSittingsCreateMakeupOfErrorComponent"];
+        ExamsSittingsCreateErrorResponse400: components["schemas"]["ExamsSittingsCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ExamsSittingsCreateMakeupOfErrorComponent: {
+            /**
+             * @description * `makeup_of` - makeup_of (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "makeup_of";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        ExamsSittingsCreateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsSittingsCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ExamsSittingsCreateOpensAtErrorComponent: {
+            /**
+             * @description * `opens_at` - opens_at (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "opens_at";
+            /**
+             * @description * `date` - date
+             *     * `invalid` - invalid
+             *     * `make_aware` - make_aware
+             *     * `null` - null
+             *     * `overflow` - overflow
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "date" | "invalid" | "make_aware" | "null" | "overflow" | "required";
+            detail: string;
+        };
+        ExamsSittingsCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ExamsSittingsCreateError"][];
+        };
+        ExamsSittingsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsSittingsMakeupsCreateError: components["schemas"]["ExamsSittingsMakeupsCreateNonFieldErrorsErrorComponent"] | components["schemas"]["ExamsSittingsMakeupsCreatePhysicianErrorComponent"] | components["schemas"]["ExamsSittingsMakeupsCreateReasonErrorComponent"];
+        ExamsSittingsMakeupsCreateErrorResponse400: components["schemas"]["ExamsSittingsMakeupsCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ExamsSittingsMakeupsCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ExamsSittingsMakeupsCreatePhysicianErrorComponent: {
+            /**
+             * @description * `physician` - physician (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "physician";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ExamsSittingsMakeupsCreateReasonErrorComponent: {
+            /**
+             * @description * `reason` - reason (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "reason";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsSittingsMakeupsCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ExamsSittingsMakeupsCreateError"][];
+        };
+        ExamsSittingsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ExamsSittingsUpdateBlueprintErrorComponent: {
+            /**
+             * @description * `blueprint` - blueprint (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "blueprint";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ExamsSittingsUpdateClosesAtErrorComponent: {
+            /**
+             * @description * `closes_at` - closes_at (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "closes_at";
+            /**
+             * @description * `date` - date
+             *     * `invalid` - invalid
+             *     * `make_aware` - make_aware
+             *     * `null` - null
+             *     * `overflow` - overflow
+             * @enum {string}
+             */
+            code: "date" | "invalid" | "make_aware" | "null" | "overflow";
+            detail: string;
+        };
+        ExamsSittingsUpdateError: components["schemas"]["ExamsSittingsUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["ExamsSittingsUpdateBlueprintErrorComponent"] | components["schemas"]["ExamsSittingsUpdateNameErrorComponent"] | components["schemas"]["ExamsSittingsUpdateOpensAtErrorComponent"] | components["schemas"]["ExamsSittingsUpdateClosesAtErrorComponent"];
+        ExamsSittingsUpdateErrorResponse400: components["schemas"]["ExamsSittingsUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ExamsSittingsUpdateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExamsSittingsUpdateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ExamsSittingsUpdateOpensAtErrorComponent: {
+            /**
+             * @description * `opens_at` - opens_at (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "opens_at";
+            /**
+             * @description * `date` - date
+             *     * `invalid` - invalid
+             *     * `make_aware` - make_aware
+             *     * `null` - null
+             *     * `overflow` - overflow
+             * @enum {string}
+             */
+            code: "date" | "invalid" | "make_aware" | "null" | "overflow";
+            detail: string;
+        };
+        ExamsSittingsUpdateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ExamsSittingsUpdateError"][];
         };
         FinalResultPageOutput: {
             by: components["schemas"]["ByEnum"];
@@ -8589,6 +11091,142 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["MeEnrolmentsReportUpdateError"][];
         };
+        MeEnrolmentsResultRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeExamsAttemptsAnswerClientEpochErrorComponent: {
+            /**
+             * @description * `client_epoch` - client_epoch (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "client_epoch";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value" | "null" | "required";
+            detail: string;
+        };
+        MeExamsAttemptsAnswerError: components["schemas"]["MeExamsAttemptsAnswerNonFieldErrorsErrorComponent"] | components["schemas"]["MeExamsAttemptsAnswerQuestionErrorComponent"] | components["schemas"]["MeExamsAttemptsAnswerOptionsErrorComponent"] | components["schemas"]["MeExamsAttemptsAnswerOptionsINDEXErrorComponent"] | components["schemas"]["MeExamsAttemptsAnswerMarkedErrorComponent"] | components["schemas"]["MeExamsAttemptsAnswerClientEpochErrorComponent"] | components["schemas"]["MeExamsAttemptsAnswerSeqErrorComponent"];
+        MeExamsAttemptsAnswerErrorResponse400: components["schemas"]["MeExamsAttemptsAnswerValidationError"] | components["schemas"]["ParseErrorResponse"];
+        MeExamsAttemptsAnswerMarkedErrorComponent: {
+            /**
+             * @description * `marked` - marked (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "marked";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeExamsAttemptsAnswerNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeExamsAttemptsAnswerOptionsErrorComponent: {
+            /**
+             * @description * `options` - options (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "options";
+            /**
+             * @description * `max_length` - max_length
+             *     * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "max_length" | "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        MeExamsAttemptsAnswerOptionsINDEXErrorComponent: {
+            /**
+             * @description * `options.INDEX` - options.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "options.INDEX";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeExamsAttemptsAnswerQuestionErrorComponent: {
+            /**
+             * @description * `question` - question (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "question";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeExamsAttemptsAnswerSeqErrorComponent: {
+            /**
+             * @description * `seq` - seq (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "seq";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value" | "null" | "required";
+            detail: string;
+        };
+        MeExamsAttemptsAnswerValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["MeExamsAttemptsAnswerError"][];
+        };
+        MeExamsAttemptsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeExamsAttemptsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeExamsAttemptsSheetErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeExamsAttemptsSubmitErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeExamsAttemptsTakeoverErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeExamsSittingsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeExamsSittingsStartErrorResponse400: components["schemas"]["ParseErrorResponse"];
         MeOutput: {
             /** Format: uuid */
             id: string;
@@ -8715,6 +11353,188 @@ export interface components {
              */
             readonly total_score: string | null;
         };
+        MyExamAnswerInputRequest: {
+            question: string;
+            options: string[];
+            /** @default false */
+            marked: boolean;
+            /** Format: int64 */
+            client_epoch: number;
+            /** Format: int64 */
+            seq: number;
+        };
+        MyExamAnswerOutput: {
+            question: string;
+            options: string[];
+            marked: boolean;
+            client_epoch: number;
+            seq: number;
+            /** Format: date-time */
+            saved_at: string;
+            applied: boolean;
+        };
+        MyExamAttemptOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            sitting: string;
+            sitting_name: string;
+            number: number;
+            is_makeup: boolean;
+            status: string;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            deadline: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            /** Format: decimal */
+            score: string | null;
+            /** Format: decimal */
+            max_score: string;
+            passed: boolean | null;
+        };
+        MyExamOptionOutput: {
+            id: string;
+            text: string;
+        };
+        MyExamPaperOutput: {
+            attempt: components["schemas"]["MyExamAttemptOutput"];
+            items: components["schemas"]["MyExamQuestionOutput"][];
+            remaining_seconds: number;
+            revealed: boolean;
+        };
+        MyExamQuestionOutput: {
+            id: string;
+            kind: string;
+            stem: string;
+            options?: components["schemas"]["MyExamOptionOutput"][];
+            answer?: string[];
+            marked?: boolean;
+            key?: string[];
+            explanation?: string;
+            position: number;
+            points: string;
+            subs: components["schemas"]["MyExamSubQuestionOutput"][];
+            score?: string | null;
+        };
+        MyExamSheetOutput: {
+            questions: components["schemas"]["MyExamSheetRowOutput"][];
+            answered: number;
+            unanswered: number;
+            marked: number;
+            remaining_seconds: number;
+            /** Format: date-time */
+            deadline: string;
+            status: string;
+        };
+        MyExamSheetRowOutput: {
+            position: number;
+            id: string;
+            group: string | null;
+            answered: boolean;
+            marked: boolean;
+        };
+        MyExamSittingOutput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            time_limit_minutes: number;
+            readonly total_points: string;
+            /** Format: decimal */
+            pass_mark: string;
+        };
+        MyExamSubQuestionOutput: {
+            id: string;
+            kind: string;
+            stem: string;
+            options: components["schemas"]["MyExamOptionOutput"][];
+            answer: string[];
+            marked: boolean;
+            key?: string[];
+            explanation?: string;
+        };
+        /** @description The physician's result of one cycle: the scores per component only once published (公示 on). */
+        MyResultOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            cycle_id: string;
+            cycle_name: string;
+            status: components["schemas"]["EnrolmentStatusEnum"];
+            status_label: string;
+            procedure: components["schemas"]["ProcedureEnum"] | components["schemas"]["BlankEnum"];
+            published: boolean;
+            final: boolean;
+            /** Format: decimal */
+            total_score: string | null;
+            result_level: (components["schemas"]["ResultLevelEnum"] | components["schemas"]["NullEnum"]) | null;
+            result_level_label: string | null;
+            /** Format: date */
+            publicity_ends_on: string | null;
+            /** Format: date-time */
+            finalized_at: string | null;
+            scores: components["schemas"]["MyScoreOutput"][];
+        };
+        MyScoreOutput: {
+            component: components["schemas"]["ComponentEnum"];
+            component_label: string;
+            sitting: components["schemas"]["SittingEnum"];
+            /** Format: decimal */
+            score: string;
+            passed: boolean | null;
+            /** Format: double */
+            weight: number | null;
+        };
+        /**
+         * @description * `submission_returned` - 填报信息被退回
+         *     * `result_published` - 考核结果公示
+         *     * `phase_started` - 阶段开始
+         *     * `deadline_approaching` - 截止提醒
+         * @enum {string}
+         */
+        NotificationKindEnum: "submission_returned" | "result_published" | "phase_started" | "deadline_approaching";
+        NotificationLinkOutput: {
+            type: components["schemas"]["NotificationLinkTypeEnum"];
+            /** Format: uuid */
+            id: string | null;
+        };
+        /**
+         * @description * `my_enrolment` - 我的考核
+         *     * `review_department` - 科室评定
+         *     * `review_institution` - 机构审核
+         *     * `review_body` - 考核机构复核
+         * @enum {string}
+         */
+        NotificationLinkTypeEnum: "my_enrolment" | "review_department" | "review_institution" | "review_body";
+        NotificationOutput: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["NotificationKindEnum"];
+            title: string;
+            body: string;
+            phase: string;
+            link: components["schemas"]["NotificationLinkOutput"] | null;
+            read: boolean;
+            /** Format: date-time */
+            read_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        NotificationReadAllOutput: {
+            marked: number;
+        };
+        NotificationUnreadCountOutput: {
+            count: number;
+        };
+        NotificationsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        NotificationsReadAllErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        NotificationsReadErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        NotificationsUnreadCountErrorResponse400: components["schemas"]["ParseErrorResponse"];
         /** @enum {unknown} */
         NullEnum: null;
         OrganizationBulkMayApplyInputRequest: {
@@ -9596,6 +12416,96 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["EnrolmentItemOutput"][];
         };
+        PaginatedExamAttemptOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExamAttemptOutput"][];
+        };
+        PaginatedExamBankOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExamBankOutput"][];
+        };
+        PaginatedExamBlueprintOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExamBlueprintOutput"][];
+        };
+        PaginatedExamQuestionOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExamQuestionOutput"][];
+        };
+        PaginatedExamQuestionVersionOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExamQuestionVersionOutput"][];
+        };
+        PaginatedExamSittingOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExamSittingOutput"][];
+        };
         PaginatedJobOutputList: {
             /** @example 123 */
             count: number;
@@ -9625,6 +12535,51 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["MyEnrolmentOutput"][];
+        };
+        PaginatedMyExamAttemptOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["MyExamAttemptOutput"][];
+        };
+        PaginatedMyExamSittingOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["MyExamSittingOutput"][];
+        };
+        PaginatedNotificationOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["NotificationOutput"][];
         };
         PaginatedOrganizationListItemOutputList: {
             /** @example 123 */
@@ -9686,6 +12641,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["RegionOutput"][];
         };
+        PaginatedResultItemOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ResultItemOutput"][];
+        };
         PaginatedReviewItemOutputList: {
             /** @example 123 */
             count: number;
@@ -9719,6 +12689,12 @@ export interface components {
             type: "client_error";
             errors: components["schemas"]["ParseError"][];
         };
+        /**
+         * @description * `exact` - 全部选对得分
+         *     * `subset_half` - 少选得一半分
+         * @enum {string}
+         */
+        PartialCreditEnum: "exact" | "subset_half";
         PasswordChangeInputRequest: {
             old_password: string;
             new_password: string;
@@ -9769,6 +12745,46 @@ export interface components {
              */
             parent_id?: string | null;
             sort_order?: number;
+        };
+        PatchedExamBankUpdateInputRequest: {
+            name?: string;
+            purpose?: components["schemas"]["ExamBankPurposeEnum"];
+            description?: string;
+        };
+        PatchedExamBlueprintUpdateInputRequest: {
+            name?: string;
+            rules?: {
+                [key: string]: unknown;
+            }[];
+            time_limit_minutes?: number;
+            /** Format: decimal */
+            pass_mark?: string;
+            partial_credit?: components["schemas"]["PartialCreditEnum"];
+            shuffle_options?: boolean;
+        };
+        PatchedExamQuestionUpdateInputRequest: {
+            specialty?: string;
+            practice_category?: string;
+            difficulty?: components["schemas"]["DifficultyEnum"];
+            tags?: string[];
+            stem?: string;
+            options?: {
+                [key: string]: unknown;
+            }[];
+            answer?: string[];
+            items?: {
+                [key: string]: unknown;
+            }[];
+            explanation?: string;
+        };
+        PatchedExamSittingUpdateInputRequest: {
+            /** Format: uuid */
+            blueprint?: string;
+            name?: string;
+            /** Format: date-time */
+            opens_at?: string;
+            /** Format: date-time */
+            closes_at?: string;
         };
         /** @description The caller's own organisation: basic information, and a commission's committee and office. */
         PatchedOrganizationOwnUpdateInputRequest: {
@@ -11836,6 +14852,14 @@ export interface components {
             withdrawn: number;
         };
         /**
+         * @description * `exemption` - 免考证明材料
+         *     * `skills` - 技能操作评审材料
+         *     * `case_review` - 病历评审材料
+         *     * `other` - 其他
+         * @enum {string}
+         */
+        PurposeEnum: "exemption" | "skills" | "case_review" | "other";
+        /**
          * @description * `excellent` - 优秀
          *     * `good` - 良好
          *     * `pass` - 合格
@@ -11999,6 +15023,136 @@ export interface components {
             continuing_education_credits?: string | null;
             awards?: string;
         };
+        RequiredComponentOutput: {
+            component: components["schemas"]["ComponentEnum"];
+            component_label: string;
+            /** Format: double */
+            weight: number;
+        };
+        ResultAttachmentOutput: {
+            /** Format: uuid */
+            id: string;
+            purpose: string;
+            file_name: string;
+            content_type: string;
+            size: number;
+            /** Format: date-time */
+            uploaded_at: string;
+        };
+        ResultBulkInputRequest: {
+            ids: string[];
+            /** @default  */
+            comment: string;
+        };
+        ResultBulkOutput: {
+            /** @description how many moved */
+            count: number;
+        };
+        ResultCommentInputRequest: {
+            /** @default  */
+            comment: string;
+        };
+        /** @description One enrolment's scores and result: what it needs, what is in, attachments and history. */
+        ResultDetailOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            cycle_id: string;
+            cycle_name: string;
+            /** Format: uuid */
+            physician_id: string;
+            physician_name: string;
+            id_card_masked: string;
+            licence_number: string;
+            title: string;
+            /** Format: uuid */
+            organization_id: string;
+            organization_name: string;
+            department_name?: string | null;
+            assessment_body_name?: string | null;
+            procedure: components["schemas"]["ProcedureEnum"] | components["schemas"]["BlankEnum"];
+            procedure_label: string;
+            status: components["schemas"]["EnrolmentStatusEnum"];
+            status_label: string;
+            /** Format: decimal */
+            total_score: string | null;
+            result_level: components["schemas"]["ResultLevelEnum"] | components["schemas"]["BlankEnum"];
+            result_level_label: string;
+            /** Format: date */
+            publicity_ends_on: string | null;
+            /** Format: date-time */
+            finalized_at: string | null;
+            result_settings_version: number | null;
+            required_components: components["schemas"]["RequiredComponentOutput"][];
+            missing_components: string[];
+            scores: components["schemas"]["ScoreEntryOutput"][];
+            attachments: components["schemas"]["ResultAttachmentOutput"][];
+            history: components["schemas"]["ResultHistoryEntryOutput"][];
+            publicity_over: boolean;
+        };
+        ResultExportInputRequest: {
+            /** Format: uuid */
+            cycle?: string;
+            status?: components["schemas"]["EnrolmentStatusEnum"];
+            procedure?: components["schemas"]["ProcedureEnum"];
+            result_level?: components["schemas"]["ResultLevelEnum"];
+            name?: string;
+            /** Format: uuid */
+            organization?: string;
+            /** Format: uuid */
+            department?: string;
+        };
+        ResultFinalizeOutput: {
+            passed: number;
+            makeup_pending: number;
+            failed: number;
+        };
+        ResultHistoryEntryOutput: {
+            action: string;
+            action_label: string;
+            from_state: components["schemas"]["EnrolmentStatusEnum"];
+            to_state: components["schemas"]["EnrolmentStatusEnum"];
+            actor_name: string;
+            comment: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ResultItemOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            cycle_id: string;
+            cycle_name: string;
+            /** Format: uuid */
+            physician_id: string;
+            physician_name: string;
+            id_card_masked: string;
+            licence_number: string;
+            title: string;
+            /** Format: uuid */
+            organization_id: string;
+            organization_name: string;
+            department_name?: string | null;
+            assessment_body_name?: string | null;
+            procedure: components["schemas"]["ProcedureEnum"] | components["schemas"]["BlankEnum"];
+            procedure_label: string;
+            status: components["schemas"]["EnrolmentStatusEnum"];
+            status_label: string;
+            /** Format: decimal */
+            total_score: string | null;
+            result_level: components["schemas"]["ResultLevelEnum"] | components["schemas"]["BlankEnum"];
+            result_level_label: string;
+            /** Format: date */
+            publicity_ends_on: string | null;
+            /** Format: date-time */
+            finalized_at: string | null;
+        };
+        ResultJobOutput: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            status: string;
+        };
         /**
          * @description * `excellent` - 优秀
          *     * `pass` - 合格
@@ -12006,6 +15160,1019 @@ export interface components {
          * @enum {string}
          */
         ResultLevelEnum: "excellent" | "pass" | "fail";
+        ResultsBodyBulkConfirmCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ResultsBodyBulkConfirmError: components["schemas"]["ResultsBodyBulkConfirmNonFieldErrorsErrorComponent"] | components["schemas"]["ResultsBodyBulkConfirmIdsErrorComponent"] | components["schemas"]["ResultsBodyBulkConfirmIdsINDEXErrorComponent"] | components["schemas"]["ResultsBodyBulkConfirmCommentErrorComponent"];
+        ResultsBodyBulkConfirmErrorResponse400: components["schemas"]["ResultsBodyBulkConfirmValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ResultsBodyBulkConfirmIdsErrorComponent: {
+            /**
+             * @description * `ids` - ids (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ids";
+            /**
+             * @description * `max_length` - max_length
+             *     * `min_length` - min_length
+             *     * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "max_length" | "min_length" | "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        ResultsBodyBulkConfirmIdsINDEXErrorComponent: {
+            /**
+             * @description * `ids.INDEX` - ids.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ids.INDEX";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ResultsBodyBulkConfirmNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsBodyBulkConfirmValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ResultsBodyBulkConfirmError"][];
+        };
+        ResultsBodyBulkPublishCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ResultsBodyBulkPublishError: components["schemas"]["ResultsBodyBulkPublishNonFieldErrorsErrorComponent"] | components["schemas"]["ResultsBodyBulkPublishIdsErrorComponent"] | components["schemas"]["ResultsBodyBulkPublishIdsINDEXErrorComponent"] | components["schemas"]["ResultsBodyBulkPublishCommentErrorComponent"];
+        ResultsBodyBulkPublishErrorResponse400: components["schemas"]["ResultsBodyBulkPublishValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ResultsBodyBulkPublishIdsErrorComponent: {
+            /**
+             * @description * `ids` - ids (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ids";
+            /**
+             * @description * `max_length` - max_length
+             *     * `min_length` - min_length
+             *     * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "max_length" | "min_length" | "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        ResultsBodyBulkPublishIdsINDEXErrorComponent: {
+            /**
+             * @description * `ids.INDEX` - ids.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ids.INDEX";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ResultsBodyBulkPublishNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsBodyBulkPublishValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ResultsBodyBulkPublishError"][];
+        };
+        ResultsBodyCompetenceTestCreateCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ResultsBodyCompetenceTestCreateError: components["schemas"]["ResultsBodyCompetenceTestCreateNonFieldErrorsErrorComponent"] | components["schemas"]["ResultsBodyCompetenceTestCreateScoreErrorComponent"] | components["schemas"]["ResultsBodyCompetenceTestCreatePassedErrorComponent"] | components["schemas"]["ResultsBodyCompetenceTestCreateSittingErrorComponent"] | components["schemas"]["ResultsBodyCompetenceTestCreateCommentErrorComponent"];
+        ResultsBodyCompetenceTestCreateErrorResponse400: components["schemas"]["ResultsBodyCompetenceTestCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ResultsBodyCompetenceTestCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsBodyCompetenceTestCreatePassedErrorComponent: {
+            /**
+             * @description * `passed` - passed (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "passed";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ResultsBodyCompetenceTestCreateScoreErrorComponent: {
+            /**
+             * @description * `score` - score (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "score";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_decimal_places` - max_decimal_places
+             *     * `max_digits` - max_digits
+             *     * `max_string_length` - max_string_length
+             *     * `max_whole_digits` - max_whole_digits
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "null" | "required";
+            detail: string;
+        };
+        ResultsBodyCompetenceTestCreateSittingErrorComponent: {
+            /**
+             * @description * `sitting` - sitting (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "sitting";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ResultsBodyCompetenceTestCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ResultsBodyCompetenceTestCreateError"][];
+        };
+        ResultsBodyConfirmCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ResultsBodyConfirmError: components["schemas"]["ResultsBodyConfirmNonFieldErrorsErrorComponent"] | components["schemas"]["ResultsBodyConfirmCommentErrorComponent"];
+        ResultsBodyConfirmErrorResponse400: components["schemas"]["ResultsBodyConfirmValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ResultsBodyConfirmNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsBodyConfirmValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ResultsBodyConfirmError"][];
+        };
+        ResultsBodyListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ResultsBodyPublishCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ResultsBodyPublishError: components["schemas"]["ResultsBodyPublishNonFieldErrorsErrorComponent"] | components["schemas"]["ResultsBodyPublishCommentErrorComponent"];
+        ResultsBodyPublishErrorResponse400: components["schemas"]["ResultsBodyPublishValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ResultsBodyPublishNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsBodyPublishValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ResultsBodyPublishError"][];
+        };
+        ResultsBodyRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ResultsCommitteeBulkConfirmCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ResultsCommitteeBulkConfirmError: components["schemas"]["ResultsCommitteeBulkConfirmNonFieldErrorsErrorComponent"] | components["schemas"]["ResultsCommitteeBulkConfirmIdsErrorComponent"] | components["schemas"]["ResultsCommitteeBulkConfirmIdsINDEXErrorComponent"] | components["schemas"]["ResultsCommitteeBulkConfirmCommentErrorComponent"];
+        ResultsCommitteeBulkConfirmErrorResponse400: components["schemas"]["ResultsCommitteeBulkConfirmValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ResultsCommitteeBulkConfirmIdsErrorComponent: {
+            /**
+             * @description * `ids` - ids (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ids";
+            /**
+             * @description * `max_length` - max_length
+             *     * `min_length` - min_length
+             *     * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "max_length" | "min_length" | "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        ResultsCommitteeBulkConfirmIdsINDEXErrorComponent: {
+            /**
+             * @description * `ids.INDEX` - ids.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ids.INDEX";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ResultsCommitteeBulkConfirmNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsCommitteeBulkConfirmValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ResultsCommitteeBulkConfirmError"][];
+        };
+        ResultsCommitteeConfirmCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ResultsCommitteeConfirmError: components["schemas"]["ResultsCommitteeConfirmNonFieldErrorsErrorComponent"] | components["schemas"]["ResultsCommitteeConfirmCommentErrorComponent"];
+        ResultsCommitteeConfirmErrorResponse400: components["schemas"]["ResultsCommitteeConfirmValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ResultsCommitteeConfirmNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsCommitteeConfirmValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ResultsCommitteeConfirmError"][];
+        };
+        ResultsCommitteeListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ResultsCommitteeRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ResultsEnrolmentsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ResultsFinalExportCycleErrorComponent: {
+            /**
+             * @description * `cycle` - cycle (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "cycle";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsFinalExportDepartmentErrorComponent: {
+            /**
+             * @description * `department` - department (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "department";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsFinalExportError: components["schemas"]["ResultsFinalExportNonFieldErrorsErrorComponent"] | components["schemas"]["ResultsFinalExportCycleErrorComponent"] | components["schemas"]["ResultsFinalExportStatusErrorComponent"] | components["schemas"]["ResultsFinalExportProcedureErrorComponent"] | components["schemas"]["ResultsFinalExportResultLevelErrorComponent"] | components["schemas"]["ResultsFinalExportNameErrorComponent"] | components["schemas"]["ResultsFinalExportOrganizationErrorComponent"] | components["schemas"]["ResultsFinalExportDepartmentErrorComponent"];
+        ResultsFinalExportErrorResponse400: components["schemas"]["ResultsFinalExportValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ResultsFinalExportNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ResultsFinalExportNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsFinalExportOrganizationErrorComponent: {
+            /**
+             * @description * `organization` - organization (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "organization";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsFinalExportProcedureErrorComponent: {
+            /**
+             * @description * `procedure` - procedure (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "procedure";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ResultsFinalExportResultLevelErrorComponent: {
+            /**
+             * @description * `result_level` - result_level (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "result_level";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ResultsFinalExportStatusErrorComponent: {
+            /**
+             * @description * `status` - status (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "status";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ResultsFinalExportValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ResultsFinalExportError"][];
+        };
+        ResultsFinalListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ResultsFinalRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ResultsMakeupAllowCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ResultsMakeupAllowError: components["schemas"]["ResultsMakeupAllowNonFieldErrorsErrorComponent"] | components["schemas"]["ResultsMakeupAllowCommentErrorComponent"];
+        ResultsMakeupAllowErrorResponse400: components["schemas"]["ResultsMakeupAllowValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ResultsMakeupAllowNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsMakeupAllowValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ResultsMakeupAllowError"][];
+        };
+        ResultsMakeupBulkAllowCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ResultsMakeupBulkAllowError: components["schemas"]["ResultsMakeupBulkAllowNonFieldErrorsErrorComponent"] | components["schemas"]["ResultsMakeupBulkAllowIdsErrorComponent"] | components["schemas"]["ResultsMakeupBulkAllowIdsINDEXErrorComponent"] | components["schemas"]["ResultsMakeupBulkAllowCommentErrorComponent"];
+        ResultsMakeupBulkAllowErrorResponse400: components["schemas"]["ResultsMakeupBulkAllowValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ResultsMakeupBulkAllowIdsErrorComponent: {
+            /**
+             * @description * `ids` - ids (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ids";
+            /**
+             * @description * `max_length` - max_length
+             *     * `min_length` - min_length
+             *     * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "max_length" | "min_length" | "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        ResultsMakeupBulkAllowIdsINDEXErrorComponent: {
+            /**
+             * @description * `ids.INDEX` - ids.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ids.INDEX";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ResultsMakeupBulkAllowNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsMakeupBulkAllowValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ResultsMakeupBulkAllowError"][];
+        };
+        ResultsMakeupBulkRefuseCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ResultsMakeupBulkRefuseError: components["schemas"]["ResultsMakeupBulkRefuseNonFieldErrorsErrorComponent"] | components["schemas"]["ResultsMakeupBulkRefuseIdsErrorComponent"] | components["schemas"]["ResultsMakeupBulkRefuseIdsINDEXErrorComponent"] | components["schemas"]["ResultsMakeupBulkRefuseCommentErrorComponent"];
+        ResultsMakeupBulkRefuseErrorResponse400: components["schemas"]["ResultsMakeupBulkRefuseValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ResultsMakeupBulkRefuseIdsErrorComponent: {
+            /**
+             * @description * `ids` - ids (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ids";
+            /**
+             * @description * `max_length` - max_length
+             *     * `min_length` - min_length
+             *     * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "max_length" | "min_length" | "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        ResultsMakeupBulkRefuseIdsINDEXErrorComponent: {
+            /**
+             * @description * `ids.INDEX` - ids.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ids.INDEX";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ResultsMakeupBulkRefuseNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsMakeupBulkRefuseValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ResultsMakeupBulkRefuseError"][];
+        };
+        ResultsMakeupExportCycleErrorComponent: {
+            /**
+             * @description * `cycle` - cycle (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "cycle";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsMakeupExportDepartmentErrorComponent: {
+            /**
+             * @description * `department` - department (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "department";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsMakeupExportError: components["schemas"]["ResultsMakeupExportNonFieldErrorsErrorComponent"] | components["schemas"]["ResultsMakeupExportCycleErrorComponent"] | components["schemas"]["ResultsMakeupExportStatusErrorComponent"] | components["schemas"]["ResultsMakeupExportProcedureErrorComponent"] | components["schemas"]["ResultsMakeupExportResultLevelErrorComponent"] | components["schemas"]["ResultsMakeupExportNameErrorComponent"] | components["schemas"]["ResultsMakeupExportOrganizationErrorComponent"] | components["schemas"]["ResultsMakeupExportDepartmentErrorComponent"];
+        ResultsMakeupExportErrorResponse400: components["schemas"]["ResultsMakeupExportValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ResultsMakeupExportNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ResultsMakeupExportNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsMakeupExportOrganizationErrorComponent: {
+            /**
+             * @description * `organization` - organization (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "organization";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsMakeupExportProcedureErrorComponent: {
+            /**
+             * @description * `procedure` - procedure (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "procedure";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ResultsMakeupExportResultLevelErrorComponent: {
+            /**
+             * @description * `result_level` - result_level (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "result_level";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ResultsMakeupExportStatusErrorComponent: {
+            /**
+             * @description * `status` - status (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "status";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ResultsMakeupExportValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ResultsMakeupExportError"][];
+        };
+        ResultsMakeupListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ResultsMakeupRefuseCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ResultsMakeupRefuseError: components["schemas"]["ResultsMakeupRefuseNonFieldErrorsErrorComponent"] | components["schemas"]["ResultsMakeupRefuseCommentErrorComponent"];
+        ResultsMakeupRefuseErrorResponse400: components["schemas"]["ResultsMakeupRefuseValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ResultsMakeupRefuseNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsMakeupRefuseValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ResultsMakeupRefuseError"][];
+        };
+        ResultsMakeupRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ResultsScoringAttachmentsCreateErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ResultsScoringAttachmentsDownloadErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ResultsScoringListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ResultsScoringRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ResultsScoringScoresCreateCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ResultsScoringScoresCreateComponentErrorComponent: {
+            /**
+             * @description * `component` - component (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "component";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        ResultsScoringScoresCreateError: components["schemas"]["ResultsScoringScoresCreateNonFieldErrorsErrorComponent"] | components["schemas"]["ResultsScoringScoresCreateComponentErrorComponent"] | components["schemas"]["ResultsScoringScoresCreateSittingErrorComponent"] | components["schemas"]["ResultsScoringScoresCreateScoreErrorComponent"] | components["schemas"]["ResultsScoringScoresCreateCommentErrorComponent"];
+        ResultsScoringScoresCreateErrorResponse400: components["schemas"]["ResultsScoringScoresCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ResultsScoringScoresCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ResultsScoringScoresCreateScoreErrorComponent: {
+            /**
+             * @description * `score` - score (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "score";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_decimal_places` - max_decimal_places
+             *     * `max_digits` - max_digits
+             *     * `max_string_length` - max_string_length
+             *     * `max_whole_digits` - max_whole_digits
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "null" | "required";
+            detail: string;
+        };
+        ResultsScoringScoresCreateSittingErrorComponent: {
+            /**
+             * @description * `sitting` - sitting (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "sitting";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ResultsScoringScoresCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ResultsScoringScoresCreateError"][];
+        };
         ReviewBulkApproveInputRequest: {
             ids: string[];
             /** @default  */
@@ -12532,6 +16699,55 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "province_admin" | "city_admin" | "county_admin" | "assessment_reviewer" | "industry_admin" | "hospital_admin" | "medical_affairs" | "department_head" | "doctor" | "expert";
+        ScoreAttachmentUploadInputRequest: {
+            /**
+             * Format: binary
+             * @description pdf, jpg or png, at most 20 MB
+             */
+            file: string;
+            /**
+             * @description skills or case_review
+             *
+             *     * `exemption` - 免考证明材料
+             *     * `skills` - 技能操作评审材料
+             *     * `case_review` - 病历评审材料
+             *     * `other` - 其他
+             */
+            purpose: components["schemas"]["PurposeEnum"];
+        };
+        /** @description A score (0-100, two decimals) of a component the experts score. */
+        ScoreEnterInputRequest: {
+            /**
+             * @description skills, case_review, work_performance or ethics
+             *
+             *     * `competence_test` - 业务水平测评
+             *     * `skills` - 技能操作
+             *     * `case_review` - 病历评审
+             *     * `work_performance` - 工作成绩
+             *     * `ethics` - 职业道德
+             */
+            component: components["schemas"]["ComponentEnum"];
+            /** @default main */
+            sitting: components["schemas"]["SittingEnum"];
+            /** Format: double */
+            score: number;
+            /** @default  */
+            comment: string;
+        };
+        ScoreEntryOutput: {
+            component: components["schemas"]["ComponentEnum"];
+            component_label: string;
+            sitting: components["schemas"]["SittingEnum"];
+            sitting_label: string;
+            /** Format: decimal */
+            score: string;
+            passed: boolean | null;
+            comment: string;
+            entered_by_name?: string | null;
+            readonly from_exam_engine: boolean;
+            /** Format: date-time */
+            updated_at: string;
+        };
         /**
          * @description * `server_error` - Server Error
          * @enum {string}
@@ -12549,6 +16765,12 @@ export interface components {
          * @enum {string}
          */
         ServiceHealthStatusEnum: "up" | "down";
+        /**
+         * @description * `main` - 正考
+         *     * `makeup` - 补考
+         * @enum {string}
+         */
+        SittingEnum: "main" | "makeup";
         /**
          * @description * `attending` - 主诊医师
          *     * `supervisor` - 带教老师
@@ -18812,6 +23034,1819 @@ export interface operations {
             };
         };
     };
+    exams_attempts_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                passed?: boolean;
+                /** @description name or licence number */
+                search?: string;
+                /** @description sitting id */
+                sitting?: string;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExamAttemptOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsAttemptsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_attempts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attempt_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamAttemptOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsAttemptsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_banks_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                purpose?: string;
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExamBankOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsBanksListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_banks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamBankInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExamBankInputRequest"];
+                "multipart/form-data": components["schemas"]["ExamBankInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamBankOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsBanksCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_banks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bank_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamBankOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsBanksRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_banks_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bank_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsBanksDestroyErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_banks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bank_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedExamBankUpdateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedExamBankUpdateInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedExamBankUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamBankOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsBanksUpdateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_banks_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bank_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsBanksExportErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_banks_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bank_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ExamImportInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsBanksImportErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_blueprints_list: {
+        parameters: {
+            query?: {
+                /** @description bank id */
+                bank?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExamBlueprintOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsBlueprintsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_blueprints_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamBlueprintInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExamBlueprintInputRequest"];
+                "multipart/form-data": components["schemas"]["ExamBlueprintInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamBlueprintOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsBlueprintsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_blueprints_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                blueprint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamBlueprintOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsBlueprintsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_blueprints_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                blueprint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedExamBlueprintUpdateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedExamBlueprintUpdateInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedExamBlueprintUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamBlueprintOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsBlueprintsUpdateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_questions_list: {
+        parameters: {
+            query?: {
+                /** @description bank id */
+                bank?: string;
+                difficulty?: number;
+                kind?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                practice_category?: string;
+                /** @description text in the stem */
+                search?: string;
+                specialty?: string;
+                tag?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExamQuestionOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsQuestionsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_questions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamQuestionInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExamQuestionInputRequest"];
+                "multipart/form-data": components["schemas"]["ExamQuestionInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamQuestionOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsQuestionsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_questions_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamQuestionOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsQuestionsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_questions_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsQuestionsDestroyErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_questions_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedExamQuestionUpdateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedExamQuestionUpdateInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedExamQuestionUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamQuestionOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsQuestionsUpdateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_questions_versions: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                question_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExamQuestionVersionOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsQuestionsVersionsErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_questions_import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamTemplateOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsQuestionsImportTemplateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_sittings_list: {
+        parameters: {
+            query?: {
+                /** @description cycle id */
+                cycle?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedExamSittingOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsSittingsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_sittings_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamSittingInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExamSittingInputRequest"];
+                "multipart/form-data": components["schemas"]["ExamSittingInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamSittingOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsSittingsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_sittings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sitting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamSittingOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsSittingsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_sittings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sitting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedExamSittingUpdateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedExamSittingUpdateInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedExamSittingUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamSittingOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsSittingsUpdateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    exams_sittings_makeups_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sitting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamMakeupGrantInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExamMakeupGrantInputRequest"];
+                "multipart/form-data": components["schemas"]["ExamMakeupGrantInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamMakeupGrantOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsSittingsMakeupsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
     health_retrieve: {
         parameters: {
             query?: never;
@@ -19856,6 +25891,659 @@ export interface operations {
             };
         };
     };
+    me_enrolments_result_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyResultOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeEnrolmentsResultRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_exams_attempts_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMyExamAttemptOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeExamsAttemptsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_exams_attempts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attempt_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyExamPaperOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeExamsAttemptsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_exams_attempts_answer: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the app install's id */
+                "X-Device-Id": string;
+            };
+            path: {
+                attempt_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MyExamAnswerInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MyExamAnswerInputRequest"];
+                "multipart/form-data": components["schemas"]["MyExamAnswerInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyExamAnswerOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeExamsAttemptsAnswerErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_exams_attempts_sheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attempt_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyExamSheetOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeExamsAttemptsSheetErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_exams_attempts_submit: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the app install's id */
+                "X-Device-Id": string;
+            };
+            path: {
+                attempt_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyExamAttemptOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeExamsAttemptsSubmitErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_exams_attempts_takeover: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the app install's id */
+                "X-Device-Id": string;
+            };
+            path: {
+                attempt_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyExamPaperOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeExamsAttemptsTakeoverErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_exams_sittings_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMyExamSittingOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeExamsSittingsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_exams_sittings_start: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the app install's id */
+                "X-Device-Id": string;
+            };
+            path: {
+                sitting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyExamPaperOutput"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyExamPaperOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeExamsSittingsStartErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
     me_physician_retrieve: {
         parameters: {
             query?: never;
@@ -20019,6 +26707,283 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MetaRetrieveErrorResponse400"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    notifications_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description true: only unread; false: only read; absent: all */
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedNotificationOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    notifications_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsReadErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    notifications_read_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationReadAllOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsReadAllErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    notifications_unread_count: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationUnreadCountOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsUnreadCountErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
                 };
             };
             404: {
@@ -21969,6 +28934,2016 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegionsTreeErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_body_list: {
+        parameters: {
+            query?: {
+                /** @description cycle id */
+                cycle?: string;
+                /** @description department id */
+                department?: string;
+                /** @description physician name contains */
+                name?: string;
+                /** @description institution id */
+                organization?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                procedure?: "exempt" | "general" | "simplified";
+                result_level?: "excellent" | "fail" | "pass";
+                status?: "body_approved" | "department_rated" | "drafting" | "enrolled" | "failed" | "institution_approved" | "makeup" | "makeup_pending" | "makeup_scored" | "passed" | "publicized" | "returned" | "score_confirmed" | "scored" | "submitted" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedResultItemOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsBodyListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_body_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsBodyRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_body_competence_test_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompetenceTestRecordInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CompetenceTestRecordInputRequest"];
+                "multipart/form-data": components["schemas"]["CompetenceTestRecordInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsBodyCompetenceTestCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_body_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ResultCommentInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResultCommentInputRequest"];
+                "multipart/form-data": components["schemas"]["ResultCommentInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsBodyConfirmErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_body_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ResultCommentInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResultCommentInputRequest"];
+                "multipart/form-data": components["schemas"]["ResultCommentInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsBodyPublishErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_body_bulk_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResultBulkInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResultBulkInputRequest"];
+                "multipart/form-data": components["schemas"]["ResultBulkInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultBulkOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsBodyBulkConfirmErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_body_bulk_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResultBulkInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResultBulkInputRequest"];
+                "multipart/form-data": components["schemas"]["ResultBulkInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultBulkOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsBodyBulkPublishErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_committee_list: {
+        parameters: {
+            query?: {
+                /** @description cycle id */
+                cycle?: string;
+                /** @description department id */
+                department?: string;
+                /** @description physician name contains */
+                name?: string;
+                /** @description institution id */
+                organization?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                procedure?: "exempt" | "general" | "simplified";
+                /** @description true: ready to confirm (publicity ended, or a make-up result) */
+                publicity_over?: boolean;
+                result_level?: "excellent" | "fail" | "pass";
+                status?: "body_approved" | "department_rated" | "drafting" | "enrolled" | "failed" | "institution_approved" | "makeup" | "makeup_pending" | "makeup_scored" | "passed" | "publicized" | "returned" | "score_confirmed" | "scored" | "submitted" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedResultItemOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsCommitteeListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_committee_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsCommitteeRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_committee_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ResultCommentInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResultCommentInputRequest"];
+                "multipart/form-data": components["schemas"]["ResultCommentInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsCommitteeConfirmErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_committee_bulk_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResultBulkInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResultBulkInputRequest"];
+                "multipart/form-data": components["schemas"]["ResultBulkInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultFinalizeOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsCommitteeBulkConfirmErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_enrolments_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsEnrolmentsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_final_list: {
+        parameters: {
+            query?: {
+                /** @description cycle id */
+                cycle?: string;
+                /** @description department id */
+                department?: string;
+                /** @description physician name contains */
+                name?: string;
+                /** @description institution id */
+                organization?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                procedure?: "exempt" | "general" | "simplified";
+                result_level?: "excellent" | "fail" | "pass";
+                status?: "body_approved" | "department_rated" | "drafting" | "enrolled" | "failed" | "institution_approved" | "makeup" | "makeup_pending" | "makeup_scored" | "passed" | "publicized" | "returned" | "score_confirmed" | "scored" | "submitted" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedResultItemOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsFinalListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_final_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsFinalRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_final_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ResultExportInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResultExportInputRequest"];
+                "multipart/form-data": components["schemas"]["ResultExportInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsFinalExportErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_makeup_list: {
+        parameters: {
+            query?: {
+                /** @description cycle id */
+                cycle?: string;
+                /** @description department id */
+                department?: string;
+                /** @description physician name contains */
+                name?: string;
+                /** @description institution id */
+                organization?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                procedure?: "exempt" | "general" | "simplified";
+                result_level?: "excellent" | "fail" | "pass";
+                status?: "body_approved" | "department_rated" | "drafting" | "enrolled" | "failed" | "institution_approved" | "makeup" | "makeup_pending" | "makeup_scored" | "passed" | "publicized" | "returned" | "score_confirmed" | "scored" | "submitted" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedResultItemOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsMakeupListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_makeup_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsMakeupRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_makeup_allow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ResultCommentInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResultCommentInputRequest"];
+                "multipart/form-data": components["schemas"]["ResultCommentInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsMakeupAllowErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_makeup_refuse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ResultCommentInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResultCommentInputRequest"];
+                "multipart/form-data": components["schemas"]["ResultCommentInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsMakeupRefuseErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_makeup_bulk_allow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResultBulkInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResultBulkInputRequest"];
+                "multipart/form-data": components["schemas"]["ResultBulkInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultBulkOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsMakeupBulkAllowErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_makeup_bulk_refuse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResultBulkInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResultBulkInputRequest"];
+                "multipart/form-data": components["schemas"]["ResultBulkInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultBulkOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsMakeupBulkRefuseErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_makeup_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ResultExportInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResultExportInputRequest"];
+                "multipart/form-data": components["schemas"]["ResultExportInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsMakeupExportErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_scoring_list: {
+        parameters: {
+            query?: {
+                /** @description cycle id */
+                cycle?: string;
+                /** @description department id */
+                department?: string;
+                /** @description physician name contains */
+                name?: string;
+                /** @description institution id */
+                organization?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                procedure?: "exempt" | "general" | "simplified";
+                result_level?: "excellent" | "fail" | "pass";
+                status?: "body_approved" | "department_rated" | "drafting" | "enrolled" | "failed" | "institution_approved" | "makeup" | "makeup_pending" | "makeup_scored" | "passed" | "publicized" | "returned" | "score_confirmed" | "scored" | "submitted" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedResultItemOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsScoringListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_scoring_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsScoringRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_scoring_attachments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ScoreAttachmentUploadInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultAttachmentOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsScoringAttachmentsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_scoring_attachments_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: string;
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentAttachmentDownloadOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsScoringAttachmentsDownloadErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    results_scoring_scores_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreEnterInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ScoreEnterInputRequest"];
+                "multipart/form-data": components["schemas"]["ScoreEnterInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsScoringScoresCreateErrorResponse400"];
                 };
             };
             401: {

@@ -57,3 +57,31 @@ export interface JobRowError {
   detail?: string
 }
 export type PhysicianListItem = Schemas['PhysicianListItemOutput']
+
+export type Cycle = Schemas['CycleOutput']
+export type CycleDetail = Schemas['CycleDetailOutput']
+export type CycleStatus = Schemas['CycleStatusEnum']
+export type CycleCreateInput = Schemas['CycleCreateInputRequest']
+export type CycleSettings = Schemas['CycleSettingsOutput']
+export type CycleSettingsInput = Schemas['CycleSettingsInputRequest']
+export type EnrolmentCandidate = Schemas['EnrolmentCandidateOutput']
+export type EnrolmentItem = Schemas['EnrolmentItemOutput']
+export type EnrolmentDetail = Schemas['EnrolmentDetailOutput']
+export type EnrolmentStatus = Schemas['EnrolmentStatusEnum']
+export type EnrolmentFilterInput = Schemas['EnrolmentFilterInputRequest']
+export type Procedure = Schemas['ProcedureEnum']
+export type AdverseRecord = Schemas['AdverseRecordOutput']
+export type Department = Schemas['DepartmentOutput']
+
+// Self-report review (科室评定, 机构审核, 复核), certificates, the physician's own pages
+export type ReviewItem = Schemas['ReviewItemOutput']
+export type ReviewDetail = Schemas['ReviewDetailOutput']
+export type EnrolmentHistoryEntry = Schemas['EnrolmentHistoryEntryOutput']
+export type EnrolmentAttachment = Schemas['EnrolmentAttachmentOutput']
+export type RatingLevel = Schemas['RatingLevelEnum']
+export type MyEnrolment = Schemas['MyEnrolmentOutput']
+export type SelfReport = Schemas['ReportOutput']
+export type SelfReportForms = Schemas['ReportFormsInputRequest']
+export type CertificateEntry = Schemas['CertificateEntryOutput']
+export type CycleHistory = Schemas['CycleHistoryOutput']
+export type PhysicianDetail = Schemas['PhysicianDetailOutput']

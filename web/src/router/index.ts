@@ -1,16 +1,21 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
 import accounts from './modules/accounts'
+import adverse from './modules/adverse'
 import assessmentBodies from './modules/assessmentBodies'
 import audit from './modules/audit'
+import cycles from './modules/cycles'
+import enrolments from './modules/enrolments'
 import jobs from './modules/jobs'
 import organizations from './modules/organizations'
 import physicians from './modules/physicians'
 import regions from './modules/regions'
+import mine from './modules/mine'
+import reviews from './modules/reviews'
 import './types'
 
 /** Pages inside the layout: one module per domain (router/modules/<domain>.ts). */
-const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations]
+const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...mine]
 
 export const routes: RouteRecordRaw[] = [
   {

@@ -84,8 +84,43 @@ describe('role -> menu table', () => {
     expect(menu.every((s) => s.items.length > 0)).toBe(true)
   })
 
-  it('shows a physician the workbench only, and an unknown role no more than that', () => {
-    expect(menuFor('doctor', new Set([Perm.SELF_SERVICE])).map((s) => s.key)).toEqual(['workbench'])
+  it('shows a physician their own pages only, and an unknown role no more than the workbench', () => {
+    expect(menuFor('doctor', new Set([Perm.SELF_SERVICE])).map((s) => s.key)).toEqual(['workbench', 'myAssessment'])
+    expect(menuRoutes('doctor', new Set([Perm.SELF_SERVICE]))).toEqual(['home', 'my-info', 'my-report', 'my-cycles', 'my-certificates', 'faq'])
     expect(menuFor(null, COMMISSION).map((s) => s.key)).toEqual(['workbench'])
+  })
+
+  it('gives each reviewer the queue of its stage, and certificates to who may see them', () => {
+    // given: the codes of accounts/roles.py
+    const head = new Set<string>([Perm.ORG_VIEW, Perm.DEPARTMENT_RATE, Perm.ENROLMENT_VIEW])
+    const hospital = new Set<string>([...HOSPITAL, Perm.ENROLMENT_REVIEW, Perm.CERTIFICATE_VIEW, Perm.CERTIFICATE_ISSUE])
+    const reviewer = new Set<string>([Perm.ORG_VIEW, Perm.ENROLMENT_REREVIEW, Perm.ENROLMENT_VIEW])
+    const city = new Set<string>([...COMMISSION, Perm.ENROLMENT_REREVIEW, Perm.CERTIFICATE_VIEW])
+    const reviews = (role: Parameters<typeof menuFor>[0], codes: Set<string>) =>
+      menuFor(role, codes).find((s) => s.key === 'reviews')?.items.map((i) => i.route)
+
+    // then
+    expect(reviews('department_head', head)).toEqual(['reviews-department'])
+    expect(reviews('hospital_admin', hospital)).toEqual(['reviews-institution', 'certificates'])
+    expect(reviews('assessment_reviewer', reviewer)).toEqual(['reviews-body'])
+    expect(reviews('city_admin', city)).toEqual(['reviews-body', 'certificates'])
+    expect(reviews('doctor', new Set([Perm.SELF_SERVICE]))).toBeUndefined()
+  })
+
+  it('gives the province the cycle settings and adverse records, a hospital its enrolment, a department head a read-only list', () => {
+    // given
+    const province = new Set<string>([...COMMISSION, Perm.ASSESSMENT_SETTINGS, Perm.ENROLMENT_VIEW, Perm.ADVERSE_IMPORT, Perm.ADVERSE_VIEW])
+    const hospital = new Set<string>([...HOSPITAL, Perm.ENROLMENT_MANAGE, Perm.ENROLMENT_VIEW, Perm.ADVERSE_VIEW])
+
+    // when
+    const provinceItems = menuFor('province_admin', province).find((s) => s.key === 'periodicAssessment')?.items.map((i) => i.route)
+    const hospitalItems = menuFor('hospital_admin', hospital).find((s) => s.key === 'periodicAssessment')?.items.map((i) => i.route)
+    const headItems = menuFor('department_head', new Set([Perm.ENROLMENT_VIEW])).find((s) => s.key === 'periodicAssessment')?.items.map((i) => i.route)
+
+    // then
+    expect(provinceItems).toEqual(['cycles', 'enrolments', 'adverse-records'])
+    expect(hospitalItems).toEqual(['cycles', 'enrolment-candidates', 'enrolments', 'adverse-records'])
+    expect(headItems).toEqual(['cycles', 'enrolments'])
+    expect(menuRoutes('doctor', new Set([Perm.SELF_SERVICE]))).not.toContain('cycles')
   })
 })
