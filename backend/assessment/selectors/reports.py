@@ -4,9 +4,6 @@ the figures the eligibility rules need, attachments.
 A physician reaches only their own enrolments (physician.user is the caller); anything else is a 404.
 """
 
-import importlib
-import importlib.util
-import inspect
 from datetime import date
 
 from django.db.models import QuerySet
@@ -14,13 +11,13 @@ from django.utils import timezone
 
 from assessment.enums import EnrolmentStatus
 from assessment.models import (
-    AdverseRecord,
     CycleSettings,
     Enrolment,
     EnrolmentAttachment,
     EnrolmentHistory,
     SelfReport,
 )
+from assessment.selectors import adverse
 from core.errors import NotFound
 from physicians.models import Physician
 
@@ -192,22 +189,6 @@ def practice_years(physician: Physician, today: date | None = None) -> int:
     return max(years, 0)
 
 
-def _adverse_area_counter():
-    """assessment.selectors.adverse.adverse_record_count (the adverse records area) when it exists."""
-    if importlib.util.find_spec("assessment.selectors.adverse") is None:
-        return None
-    return getattr(importlib.import_module("assessment.selectors.adverse"), "adverse_record_count", None)
-
-
 def adverse_record_count(*, physician: Physician, cycle=None) -> int:
-    """The physician's adverse records (不良记录), within the cycle's period when given. Uses the adverse
-    records area's selector when it exists, else counts the rows directly."""
-    counter = _adverse_area_counter()
-    if counter is not None:
-        if cycle is not None and "cycle" in inspect.signature(counter).parameters:
-            return counter(physician=physician, cycle=cycle)
-        return counter(physician=physician)
-    qs = AdverseRecord.objects.filter(physician=physician)
-    if cycle is not None:
-        qs = qs.filter(occurred_on__gte=cycle.starts_on, occurred_on__lte=cycle.ends_on)
-    return qs.count()
+    """The physician's adverse records (不良记录), within the cycle's period when given."""
+    return adverse.adverse_record_count(physician, cycle=cycle)
