@@ -25,6 +25,10 @@ export const Perm = {
   DEPARTMENT_RATE: 'assessment.department_rate',
   ENROLMENT_REVIEW: 'assessment.enrolment_review',
   ENROLMENT_REREVIEW: 'assessment.enrolment_rereview',
+  SCORE_ENTER: 'assessment.score_enter',
+  SCORE_CONFIRM: 'assessment.score_confirm',
+  RESULT_CONFIRM: 'assessment.result_confirm',
+  MAKEUP_DECIDE: 'assessment.makeup_decide',
 } as const
 
 export type PermCode = (typeof Perm)[keyof typeof Perm]

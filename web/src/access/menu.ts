@@ -35,6 +35,7 @@ export type SectionKey =
   | 'periodicAssessment'
   | 'reviews'
   | 'myAssessment'
+  | 'results'
   | 'system'
 
 export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
@@ -106,6 +107,18 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
       { route: 'certificates', title: 'certificates.title', codes: [Perm.CERTIFICATE_VIEW] },
     ],
   },
+  results: {
+    key: 'results',
+    title: 'results.menu.section',
+    icon: 'Stamp',
+    items: [
+      { route: 'results-scoring', title: 'results.menu.scoring', codes: [Perm.SCORE_ENTER] },
+      { route: 'results-body', title: 'results.menu.body', codes: [Perm.SCORE_CONFIRM] },
+      { route: 'results-committee', title: 'results.menu.committee', codes: [Perm.RESULT_CONFIRM] },
+      { route: 'results-makeup', title: 'results.menu.makeup', codes: [Perm.ENROLMENT_VIEW, Perm.MAKEUP_DECIDE] },
+      { route: 'results-final', title: 'results.menu.final', codes: [Perm.ENROLMENT_VIEW] },
+    ],
+  },
   myAssessment: {
     key: 'myAssessment',
     title: 'mine.menu.section',
@@ -132,16 +145,16 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
 
 /** Role -> menu sections, in display order. Exhaustive: a role added to the API fails the type check here. */
 export const ROLE_MENUS: Record<Role, readonly SectionKey[]> = {
-  province_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'system'],
-  city_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'system'],
-  county_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'system'],
-  industry_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'system'],
-  hospital_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'reviews', 'system'],
-  assessment_reviewer: ['workbench', 'assessmentWork', 'periodicAssessment', 'reviews', 'system'],
-  medical_affairs: ['workbench', 'staff', 'periodicAssessment', 'reviews', 'system'],
-  department_head: ['workbench', 'periodicAssessment', 'reviews'],
+  province_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'system'],
+  city_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'system'],
+  county_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'system'],
+  industry_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'results', 'system'],
+  hospital_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'reviews', 'results', 'system'],
+  assessment_reviewer: ['workbench', 'assessmentWork', 'periodicAssessment', 'reviews', 'results', 'system'],
+  medical_affairs: ['workbench', 'staff', 'periodicAssessment', 'reviews', 'results', 'system'],
+  department_head: ['workbench', 'periodicAssessment', 'reviews', 'results'],
   doctor: ['workbench', 'myAssessment'],
-  expert: ['workbench'],
+  expert: ['workbench', 'results'],
 }
 
 /** The menu of a membership: its role's sections, each with only the items its codes allow; empty sections go. */

@@ -85,3 +85,8 @@ export type SelfReportForms = Schemas['ReportFormsInputRequest']
 export type CertificateEntry = Schemas['CertificateEntryOutput']
 export type CycleHistory = Schemas['CycleHistoryOutput']
 export type PhysicianDetail = Schemas['PhysicianDetailOutput']
+
+// Scores and results (成绩认定、公示、结果确认、补考)
+export type ResultItem = Schemas['ResultItemOutput']
+export type ResultDetail = Schemas['ResultDetailOutput']
+export type ScoreEntry = Schemas['ScoreEntryOutput']

@@ -11,11 +11,12 @@ import organizations from './modules/organizations'
 import physicians from './modules/physicians'
 import regions from './modules/regions'
 import mine from './modules/mine'
+import results from './modules/results'
 import reviews from './modules/reviews'
 import './types'
 
 /** Pages inside the layout: one module per domain (router/modules/<domain>.ts). */
-const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...mine]
+const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...mine]
 
 export const routes: RouteRecordRaw[] = [
   {
