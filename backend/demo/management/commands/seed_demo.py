@@ -250,6 +250,14 @@ class Command(BaseCommand):
             rng=rng,
         )
         self.stdout.write(f"cycle 2024-2026 active with {enrolled} enrolments in every stage")
+        from assessment.models import Cycle
+
+        from demo.exams import seed_exams
+
+        sitting = seed_exams(
+            cycle=Cycle.objects.get(code="2024-2026"), owner=commissions["330000"], creator=users["zj_admin"]
+        )
+        self.stdout.write(f"exam sitting “{sitting.name}” open until {sitting.closes_at:%Y-%m-%d}")
         self.stdout.write(
             f"{len(regions)} regions, {Organization.objects.count()} organisations, "
             f"{sum(1 for h in hospitals if h[1])} tenants, {len(physicians)} physicians, {len(users) + 2} accounts"
