@@ -25,6 +25,7 @@ export const Perm = {
   DEPARTMENT_RATE: 'assessment.department_rate',
   ENROLMENT_REVIEW: 'assessment.enrolment_review',
   ENROLMENT_REREVIEW: 'assessment.enrolment_rereview',
+  STATS_VIEW: 'assessment.stats_view',
   SCORE_ENTER: 'assessment.score_enter',
   SCORE_CONFIRM: 'assessment.score_confirm',
   RESULT_CONFIRM: 'assessment.result_confirm',

@@ -36,6 +36,7 @@ export type SectionKey =
   | 'reviews'
   | 'myAssessment'
   | 'results'
+  | 'statistics'
   | 'system'
 
 export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
@@ -110,7 +111,7 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
   results: {
     key: 'results',
     title: 'results.menu.section',
-    icon: 'Stamp',
+    icon: 'Trophy',
     items: [
       { route: 'results-scoring', title: 'results.menu.scoring', codes: [Perm.SCORE_ENTER] },
       { route: 'results-body', title: 'results.menu.body', codes: [Perm.SCORE_CONFIRM] },
@@ -131,6 +132,16 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
       { route: 'faq', title: 'faq.title' },
     ],
   },
+  statistics: {
+    key: 'statistics',
+    title: 'stats.menu.section',
+    icon: 'DataAnalysis',
+    items: [
+      { route: 'stats-progress', title: 'stats.menu.progress', codes: [Perm.STATS_VIEW] },
+      { route: 'stats-results', title: 'stats.menu.results', codes: [Perm.STATS_VIEW] },
+      { route: 'stats-physicians', title: 'stats.menu.physicians', codes: [Perm.STATS_VIEW] },
+    ],
+  },
   system: {
     key: 'system',
     title: 'menu.system',
@@ -145,14 +156,14 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
 
 /** Role -> menu sections, in display order. Exhaustive: a role added to the API fails the type check here. */
 export const ROLE_MENUS: Record<Role, readonly SectionKey[]> = {
-  province_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'system'],
-  city_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'system'],
-  county_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'system'],
+  province_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'statistics', 'system'],
+  city_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'statistics', 'system'],
+  county_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'statistics', 'system'],
   industry_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'results', 'system'],
-  hospital_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'reviews', 'results', 'system'],
-  assessment_reviewer: ['workbench', 'assessmentWork', 'periodicAssessment', 'reviews', 'results', 'system'],
-  medical_affairs: ['workbench', 'staff', 'periodicAssessment', 'reviews', 'results', 'system'],
-  department_head: ['workbench', 'periodicAssessment', 'reviews', 'results'],
+  hospital_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'reviews', 'results', 'statistics', 'system'],
+  assessment_reviewer: ['workbench', 'assessmentWork', 'periodicAssessment', 'reviews', 'results', 'statistics', 'system'],
+  medical_affairs: ['workbench', 'staff', 'periodicAssessment', 'reviews', 'results', 'statistics', 'system'],
+  department_head: ['workbench', 'periodicAssessment', 'reviews', 'results', 'statistics'],
   doctor: ['workbench', 'myAssessment'],
   expert: ['workbench', 'results'],
 }

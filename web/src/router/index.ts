@@ -13,10 +13,11 @@ import regions from './modules/regions'
 import mine from './modules/mine'
 import results from './modules/results'
 import reviews from './modules/reviews'
+import stats from './modules/stats'
 import './types'
 
 /** Pages inside the layout: one module per domain (router/modules/<domain>.ts). */
-const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...mine]
+const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...stats, ...mine]
 
 export const routes: RouteRecordRaw[] = [
   {

@@ -123,4 +123,15 @@ describe('role -> menu table', () => {
     expect(headItems).toEqual(['cycles', 'enrolments'])
     expect(menuRoutes('doctor', new Set([Perm.SELF_SERVICE]))).not.toContain('cycles')
   })
+
+  it('gives the progress and statistics pages to every role holding stats_view (accounts/roles.py), and to no one else', () => {
+    // given: the roles whose codes include assessment.stats_view
+    const holders = ['province_admin', 'city_admin', 'county_admin', 'hospital_admin', 'assessment_reviewer', 'medical_affairs', 'department_head'] as const
+    const stats = (role: Parameters<typeof menuFor>[0], codes: Set<string>) => menuFor(role, codes).find((s) => s.key === 'statistics')?.items.map((i) => i.route)
+
+    // then
+    for (const role of holders) expect(stats(role, new Set([Perm.STATS_VIEW])), role).toEqual(['stats-progress', 'stats-results', 'stats-physicians'])
+    expect(stats('city_admin', COMMISSION)).toBeUndefined()
+    expect(stats('doctor', new Set([Perm.SELF_SERVICE, Perm.STATS_VIEW]))).toBeUndefined()
+  })
 })
