@@ -90,3 +90,8 @@ export type PhysicianDetail = Schemas['PhysicianDetailOutput']
 export type ResultItem = Schemas['ResultItemOutput']
 export type ResultDetail = Schemas['ResultDetailOutput']
 export type ScoreEntry = Schemas['ScoreEntryOutput']
+export type ResultAttachment = Schemas['ResultAttachmentOutput']
+export type MyResult = Schemas['MyResultOutput']
+
+// In-app notifications (通知); not `Notification`, the browser's own type
+export type AppNotification = Schemas['NotificationOutput']

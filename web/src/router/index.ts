@@ -14,10 +14,11 @@ import mine from './modules/mine'
 import results from './modules/results'
 import reviews from './modules/reviews'
 import stats from './modules/stats'
+import notifications from './modules/notifications'
 import './types'
 
 /** Pages inside the layout: one module per domain (router/modules/<domain>.ts). */
-const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...stats, ...mine]
+const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...stats, ...mine, ...notifications]
 
 export const routes: RouteRecordRaw[] = [
   {

@@ -134,4 +134,26 @@ describe('role -> menu table', () => {
     expect(stats('city_admin', COMMISSION)).toBeUndefined()
     expect(stats('doctor', new Set([Perm.SELF_SERVICE, Perm.STATS_VIEW]))).toBeUndefined()
   })
+
+  it('gives each role the results queues its codes allow (accounts/roles.py): expert scoring, body confirmation, the province’s make-up decision', () => {
+    // given: the result codes of accounts/roles.py
+    const province = new Set<string>([Perm.ENROLMENT_VIEW, Perm.SCORE_CONFIRM, Perm.RESULT_CONFIRM, Perm.MAKEUP_DECIDE])
+    const city = new Set<string>([Perm.ENROLMENT_VIEW, Perm.SCORE_CONFIRM, Perm.RESULT_CONFIRM])
+    const reviewer = new Set<string>([Perm.ENROLMENT_VIEW, Perm.SCORE_ENTER, Perm.SCORE_CONFIRM])
+    const results = (role: Parameters<typeof menuFor>[0], codes: Set<string>) => menuFor(role, codes).find((s) => s.key === 'results')?.items.map((i) => i.route)
+
+    // then
+    expect(results('province_admin', province)).toEqual(['results-body', 'results-committee', 'results-makeup', 'results-final'])
+    expect(results('city_admin', city)).toEqual(['results-body', 'results-committee', 'results-makeup', 'results-final'])
+    expect(results('assessment_reviewer', reviewer)).toEqual(['results-scoring', 'results-body', 'results-makeup', 'results-final'])
+    expect(results('expert', new Set([Perm.SCORE_ENTER]))).toEqual(['results-scoring'])
+    expect(results('doctor', new Set([Perm.SELF_SERVICE]))).toBeUndefined()
+  })
+
+  it('opens the notifications page (the bell’s “all notifications”) to every signed-in account, whatever its codes', () => {
+    const layout = routes.find((r) => r.path === '/')
+    const page = layout?.children?.find((r) => r.name === 'notifications')
+    expect(page).toBeDefined()
+    expect(page?.meta?.codes).toBeUndefined()
+  })
 })

@@ -1,7 +1,7 @@
 import { Perm, type PermCode } from '@/access/codes'
-import { api, call } from '@/api/client'
+import { api, call, formData } from '@/api/client'
 import { asPage, listQuery, type Page } from '@/api/pagination'
-import type { ResultDetail, ResultItem } from '@/api/types'
+import type { ResultAttachment, ResultDetail, ResultItem } from '@/api/types'
 
 /**
  * Scores and results of the periodic assessment (backend assessment/api/result_urls.py). Five queues share one
@@ -107,4 +107,27 @@ export function competenceTestRecord(
 export function resultExport(queue: 'makeup' | 'final', filters: Record<string, unknown>): Promise<{ id: string }> {
   const body = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== '' && v !== null && v !== undefined))
   return call(api.POST(`/api/v1/results/${queue}/export/` as '/api/v1/results/final/export/', { body }))
+}
+
+/** Components whose material an expert uploads (skills assessment, case-record review): purpose = component. */
+export const ATTACHMENT_COMPONENTS = ['skills', 'case_review'] as const
+export type AttachmentPurpose = (typeof ATTACHMENT_COMPONENTS)[number]
+
+export function scoreAttachmentUpload(id: string, file: File, purpose: AttachmentPurpose): Promise<ResultAttachment> {
+  return call(
+    api.POST('/api/v1/results/scoring/{enrolment_id}/attachments/', {
+      params: path(id),
+      body: { file: file as unknown as string, purpose },
+      bodySerializer: (b) => formData(b as Record<string, unknown>),
+    }),
+  )
+}
+
+/** A short-lived link to one scoring attachment (the scoring queue's; audited). */
+export function scoreAttachmentDownload(id: string, attachmentId: string): Promise<{ url: string; file_name: string }> {
+  return call(
+    api.POST('/api/v1/results/scoring/{enrolment_id}/attachments/{attachment_id}/download/', {
+      params: { path: { enrolment_id: id, attachment_id: attachmentId } },
+    }),
+  )
 }
