@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("assessment.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("exams.api.urls")),
+    path("", include("practice.api.urls")),
 ]
 
 urlpatterns = [

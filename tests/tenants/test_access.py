@@ -5,9 +5,14 @@ import pytest
 
 from audit.models import AuditEvent
 from tests.conftest import login
-from tests.routes import fill, routes
+from tests.routes import fill, params, routes
 
 ROUTES = routes("config.urls_tenant")
+
+
+def _path(template, world):
+    """The route under hospital A's slug, every ID in it one that exists in A (its archive)."""
+    return "/h/hosp-a/" + fill(template, {name: world.archive_a.id for _, name in params(template)})
 
 
 def test_the_walk_covers_the_tenant_routes():
@@ -19,7 +24,7 @@ def test_the_walk_covers_the_tenant_routes():
 def test_every_tenant_route_is_404_for_a_non_member(world, db, template, methods):
     # given the administrator of hospital B, and IDs that exist in hospital A
     client = login("admin_b")
-    path = "/h/hosp-a/" + fill(template, {"pk": world.archive_a.id})
+    path = _path(template, world)
     audit_before = AuditEvent.objects.count()
 
     for method in methods:
@@ -34,7 +39,7 @@ def test_every_tenant_route_is_404_for_a_non_member(world, db, template, methods
 @pytest.mark.parametrize(("template", "methods"), ROUTES, ids=[r[0] for r in ROUTES])
 def test_every_tenant_route_is_404_for_a_user_without_any_membership(world, db, template, methods):
     client = login("nobody")
-    path = "/h/hosp-a/" + fill(template, {"pk": world.archive_a.id})
+    path = _path(template, world)
     for method in methods:
         assert getattr(client, method)(path, {}, format="json").status_code == 404
 
@@ -43,7 +48,7 @@ def test_every_tenant_route_is_404_for_a_user_without_any_membership(world, db, 
 def test_every_tenant_route_needs_login(world, db, template, methods):
     from rest_framework.test import APIClient
 
-    path = "/h/hosp-a/" + fill(template, {"pk": world.archive_a.id})
+    path = _path(template, world)
     for method in methods:
         response = getattr(APIClient(), method)(path, {}, format="json")
         assert response.status_code == 401

@@ -29,6 +29,7 @@ PUBLIC_ONLY = [
     "assessment_stats",
     "notifications",
     "exams",
+    "practice",
     "demo",
 ]
 
