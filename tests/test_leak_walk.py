@@ -30,6 +30,16 @@ from exams.models import (
     Sitting,
 )
 from notifications.models import Notification
+from proctoring.models import (
+    Appeal,
+    AppEvent,
+    FaceConsent,
+    ProctoringSession,
+    ProctoringSettings,
+    ReferencePhoto,
+    Snapshot,
+    Verdict,
+)
 
 from accounts.models import Membership, User
 from accounts.roles import Role
@@ -76,6 +86,14 @@ OWNED: dict[type[models.Model], str] = {
     Sitting: "owner_id",
     MakeupGrant: "owner_id",
     Attempt: "owner_id",
+    FaceConsent: "owner_id",
+    ReferencePhoto: "organization_id",
+    ProctoringSettings: "owner_id",
+    ProctoringSession: "owner_id",
+    Snapshot: "owner_id",
+    AppEvent: "owner_id",
+    Verdict: "owner_id",
+    Appeal: "owner_id",
 }
 # Models with a foreign key to an organisation that are reached only through a row in OWNED, or are not
 # personal to one side (say why).

@@ -38,3 +38,4 @@ class Perm(StrEnum):
         "exams.manage"  # own organisation's banks, questions, blueprints, sittings (题库, 组卷, 考试)
     )
     EXAM_VIEW = "exams.view"  # own organisation's exams and the attempts with scores
+    PROCTOR_REVIEW = "proctoring.review"  # proctoring photos, risk list, verdicts, appeals (监考照片审核)

@@ -63,7 +63,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         _COMMISSION,
         _COMMISSION_CODES
         | {Perm.BODY_ASSIGN, Perm.ASSESSMENT_SETTINGS, Perm.ADVERSE_IMPORT, Perm.MAKEUP_DECIDE}
-        | {Perm.EXAM_MANAGE, Perm.EXAM_VIEW},  # the province's competence test (exams app)
+        | {Perm.EXAM_MANAGE, Perm.EXAM_VIEW}  # the province's competence test (exams app)
+        | {Perm.PROCTOR_REVIEW},  # its proctoring photos (proctoring app)
         supervisory=True,
         level="province",
         grants_below=frozenset(
@@ -98,6 +99,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.STATS_VIEW,
                 Perm.SCORE_ENTER,
                 Perm.SCORE_CONFIRM,
+                Perm.PROCTOR_REVIEW,  # proctoring photos of the institutions assigned to it
             }
         ),
     ),
@@ -142,6 +144,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.STATS_VIEW,
                 Perm.EXAM_MANAGE,  # the hospital's own exams (exams app)
                 Perm.EXAM_VIEW,
+                Perm.PROCTOR_REVIEW,  # proctoring photos of its exams and its physicians
             }
         ),
         grants_own=frozenset(
@@ -168,6 +171,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.STATS_VIEW,
                 Perm.EXAM_MANAGE,  # the hospital's own exams (exams app)
                 Perm.EXAM_VIEW,
+                Perm.PROCTOR_REVIEW,  # proctoring photos of its exams and its physicians
             }
         ),
     ),

@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("notifications.api.urls")),
     path("", include("exams.api.urls")),
     path("", include("practice.api.urls")),
+    path("", include("proctoring.api.urls")),
 ]
 
 urlpatterns = [

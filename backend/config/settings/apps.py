@@ -30,6 +30,7 @@ PUBLIC_ONLY = [
     "notifications",
     "exams",
     "practice",
+    "proctoring",
     "demo",
 ]
 

@@ -124,7 +124,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.notification_reminders_task",
         "schedule": crontab(hour="8,14", minute=7),
     },
+    # proctoring: sessions of proctored attempts, snapshots whose time passed without a photo (default queue:
+    # task names proctoring.* route to `faces`, these are not face work)
+    "public.proctoring-sweep": {
+        "task": "proctoring.tasks.proctoring_sweep_task",
+        "schedule": 60.0,
+        "options": {"queue": "default"},
+    },
+    # proctoring photos past retention (except those under a verdict or appeal)
+    "public.proctoring-retention": {
+        "task": "proctoring.tasks.proctoring_retention_task",
+        "schedule": crontab(hour=4, minute=23),
+        "options": {"queue": "default"},
+    },
 }
+# Checks the exam engine runs before a new attempt starts (exams.services.attempts.attempt_start), each
+# called as fn(user=, physician=, sitting=) and raising an ApplicationError to refuse.
+EXAM_ATTEMPT_START_CHECKS = ["proctoring.services.consent.attempt_start_check"]
+# Proctoring photos: accepted by their bytes (JPEG, PNG), at most this size and pixel count.
+PROCTORING_PHOTO_MAX_BYTES = env.int("PROCTORING_PHOTO_MAX_BYTES", default=2 * 1024 * 1024)
+PROCTORING_PHOTO_MAX_PIXELS = env.int("PROCTORING_PHOTO_MAX_PIXELS", default=12_000_000)
+PROCTORING_UPLOAD_URL_SECONDS = env.int("PROCTORING_UPLOAD_URL_SECONDS", default=60)
+PROCTORING_VIEW_URL_SECONDS = env.int("PROCTORING_VIEW_URL_SECONDS", default=120)
 
 # --- personal data ----------------------------------------------------------------------------------
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY")

@@ -85,6 +85,12 @@ def attempt_start(*, user, sitting_id, device_id: str, request=None) -> tuple[At
         enrolment_id = selectors.enrolment_id_for(user=user, cycle_id=sitting.cycle_id)
         if enrolment_id is None:
             raise NotFound()
+    # Checks other apps hang on a new attempt (settings.EXAM_ATTEMPT_START_CHECKS; proctoring: face consent).
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    for check in getattr(settings, "EXAM_ATTEMPT_START_CHECKS", ()):
+        import_string(check)(user=user, physician=physician, sitting=sitting)
     blueprint = sitting.blueprint
     seed = secrets.randbits(62)
     secret = secrets.token_hex(32)

@@ -1,0 +1,32 @@
+"""Celery entry points of proctoring (public schema). Task names `proctoring.*` route to the `faces` queue
+(config/celery.py); the two beat jobs are sent to `default` by their beat entries (they are not face work).
+
+The analysis is idempotent and acknowledged late: a worker killed mid-analysis leaves the message
+unacknowledged, the broker delivers it again after restart, and the photo is analysed then."""
+
+from proctoring.services.analysis import FacesUnavailable, snapshot_analyse
+from proctoring.services.retention import proctoring_retention
+from proctoring.services.snapshots import proctoring_sweep
+from tenants.celery import public_task
+
+
+@public_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(FacesUnavailable,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=50,
+)
+def snapshot_analyse_task(snapshot_id: str) -> bool:
+    return snapshot_analyse(snapshot_id)
+
+
+@public_task()
+def proctoring_sweep_task() -> dict:
+    return proctoring_sweep()
+
+
+@public_task()
+def proctoring_retention_task() -> dict:
+    return proctoring_retention()
