@@ -2203,6 +2203,173 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/proctoring/attempts/{attempt_id}/events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The app was hidden (onHide) or shown again (onShow); idempotent per `seq`. 切出记录。 */
+        post: operations["me_proctoring_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/proctoring/attempts/{attempt_id}/evidence/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The verdicts in force on the caller's attempt with the photos (short-lived links; audited). */
+        get: operations["me_proctoring_evidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/proctoring/attempts/{attempt_id}/next-snapshot/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The next snapshot to take (only the next one of the server's random schedule). 下一次抓拍。 */
+        get: operations["me_proctoring_next_snapshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/proctoring/attempts/{attempt_id}/snapshots/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A write-once upload URL for the snapshot due now: PUT the exact bytes (their length and SHA-256 are
+         *     signed) with the returned headers before `expires_at`, then register. 获取上传地址。
+         */
+        post: operations["me_proctoring_upload_url"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/proctoring/consent-text/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The face-capture consent text (zh-CN and English) and its version. 人脸信息采集授权书。 */
+        get: operations["me_proctoring_consent_text"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/proctoring/references/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The caller's reference photos (GET) and a proposal (POST, multipart `file`): it becomes the
+         *     reference only when the institution approves it.
+         */
+        get: operations["me_proctoring_references_list"];
+        put?: never;
+        /**
+         * @description The caller's reference photos (GET) and a proposal (POST, multipart `file`): it becomes the
+         *     reference only when the institution approves it.
+         */
+        post: operations["me_proctoring_references_propose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/proctoring/sittings/{sitting_id}/consent/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Whether the sitting is proctored and the caller consented (GET); consent (POST, idempotent). */
+        get: operations["me_proctoring_consent_status"];
+        put?: never;
+        /** @description Whether the sitting is proctored and the caller consented (GET); consent (POST, idempotent). */
+        post: operations["me_proctoring_consent_give"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/proctoring/snapshots/{snapshot_id}/register/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Register an uploaded snapshot: the server checks the object exists as signed, then analyses it.
+         *     Idempotent. 登记抓拍照片。
+         */
+        post: operations["me_proctoring_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/proctoring/verdicts/{verdict_id}/appeal/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Appeal a verdict on one's own attempt, once, within the window. 申诉。 */
+        post: operations["me_proctoring_appeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meta/": {
         parameters: {
             query?: never;
@@ -2653,6 +2820,176 @@ export interface paths {
         get: operations["physicians_import_template"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proctoring/appeals/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Appeals within reach. 申诉列表。 */
+        get: operations["proctoring_appeals_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proctoring/appeals/{appeal_id}/decide/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Decide an appeal: upheld or overturned. 处理申诉。 */
+        post: operations["proctoring_appeals_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proctoring/attempts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Proctored attempts within reach, riskiest first (flags, face-match score, missing snapshots, times
+         *     the app was left). 监考审核列表。
+         */
+        get: operations["proctoring_attempts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proctoring/attempts/{attempt_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description One attempt's photos (short-lived links) beside the reference photo, flags, scores, verdicts.
+         *     Every view is audited. 查看监考照片。
+         */
+        get: operations["proctoring_attempts_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proctoring/attempts/{attempt_id}/verdicts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Record a warning, or cheating with a reason (a second reviewer confirms). 标记作弊 / 警告。 */
+        post: operations["proctoring_verdicts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proctoring/references/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Reference photos of the institution's physicians (GET); upload one (POST multipart `physician`,
+         *     `file`): approved at once, replacing the previous. 底照。
+         */
+        get: operations["proctoring_references_list"];
+        put?: never;
+        /**
+         * @description Reference photos of the institution's physicians (GET); upload one (POST multipart `physician`,
+         *     `file`): approved at once, replacing the previous. 底照。
+         */
+        post: operations["proctoring_references_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proctoring/references/{reference_id}/decide/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Approve or reject a photo a physician proposed. 审核底照。 */
+        post: operations["proctoring_references_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proctoring/sittings/{sitting_id}/settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A sitting's proctoring settings (the organisation that owns the sitting). 监考设置。 */
+        get: operations["proctoring_settings_retrieve"];
+        /** @description A sitting's proctoring settings (the organisation that owns the sitting). 监考设置。 */
+        put: operations["proctoring_settings_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proctoring/verdicts/{verdict_id}/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The second reviewer (another user) confirms a cheating verdict (the attempt is void, the physician
+         *     goes on the make-up path) or dismisses it. 复核作弊认定。
+         */
+        post: operations["proctoring_verdicts_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7384,6 +7721,12 @@ export interface components {
         };
         CyclesSettingsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
         CyclesSettingsVersionsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /**
+         * @description * `upheld` - upheld
+         *     * `overturned` - overturned
+         * @enum {string}
+         */
+        DecisionEnum: "upheld" | "overturned";
         DepartmentCreateInputRequest: {
             name: string;
             /** @default  */
@@ -12038,6 +12381,265 @@ export interface components {
         MePracticeWrongAnswersDestroyErrorResponse400: components["schemas"]["ParseErrorResponse"];
         MePracticeWrongAnswersListErrorResponse400: components["schemas"]["ParseErrorResponse"];
         MePracticeWrongAnswersRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeProctoringAppealError: components["schemas"]["MeProctoringAppealNonFieldErrorsErrorComponent"] | components["schemas"]["MeProctoringAppealReasonErrorComponent"];
+        MeProctoringAppealErrorResponse400: components["schemas"]["MeProctoringAppealValidationError"] | components["schemas"]["ParseErrorResponse"];
+        MeProctoringAppealNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeProctoringAppealReasonErrorComponent: {
+            /**
+             * @description * `reason` - reason (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "reason";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeProctoringAppealValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["MeProctoringAppealError"][];
+        };
+        MeProctoringConsentGiveAgreeErrorComponent: {
+            /**
+             * @description * `agree` - agree (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "agree";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        MeProctoringConsentGiveError: components["schemas"]["MeProctoringConsentGiveNonFieldErrorsErrorComponent"] | components["schemas"]["MeProctoringConsentGiveVersionErrorComponent"] | components["schemas"]["MeProctoringConsentGiveAgreeErrorComponent"];
+        MeProctoringConsentGiveErrorResponse400: components["schemas"]["MeProctoringConsentGiveValidationError"] | components["schemas"]["ParseErrorResponse"];
+        MeProctoringConsentGiveNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeProctoringConsentGiveValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["MeProctoringConsentGiveError"][];
+        };
+        MeProctoringConsentGiveVersionErrorComponent: {
+            /**
+             * @description * `version` - version (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "version";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeProctoringConsentStatusErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeProctoringConsentTextErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeProctoringEventAtErrorComponent: {
+            /**
+             * @description * `at` - at (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "at";
+            /**
+             * @description * `date` - date
+             *     * `invalid` - invalid
+             *     * `make_aware` - make_aware
+             *     * `overflow` - overflow
+             * @enum {string}
+             */
+            code: "date" | "invalid" | "make_aware" | "overflow";
+            detail: string;
+        };
+        MeProctoringEventError: components["schemas"]["MeProctoringEventNonFieldErrorsErrorComponent"] | components["schemas"]["MeProctoringEventKindErrorComponent"] | components["schemas"]["MeProctoringEventSeqErrorComponent"] | components["schemas"]["MeProctoringEventAtErrorComponent"];
+        MeProctoringEventErrorResponse400: components["schemas"]["MeProctoringEventValidationError"] | components["schemas"]["ParseErrorResponse"];
+        MeProctoringEventKindErrorComponent: {
+            /**
+             * @description * `kind` - kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "kind";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        MeProctoringEventNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeProctoringEventSeqErrorComponent: {
+            /**
+             * @description * `seq` - seq (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "seq";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "min_value" | "null" | "required";
+            detail: string;
+        };
+        MeProctoringEventValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["MeProctoringEventError"][];
+        };
+        MeProctoringEvidenceErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeProctoringNextSnapshotErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeProctoringReferencesListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeProctoringReferencesProposeErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeProctoringRegisterErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        MeProctoringUploadUrlContentTypeErrorComponent: {
+            /**
+             * @description * `content_type` - content_type (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "content_type";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeProctoringUploadUrlError: components["schemas"]["MeProctoringUploadUrlNonFieldErrorsErrorComponent"] | components["schemas"]["MeProctoringUploadUrlContentTypeErrorComponent"] | components["schemas"]["MeProctoringUploadUrlSizeErrorComponent"] | components["schemas"]["MeProctoringUploadUrlSha256ErrorComponent"];
+        MeProctoringUploadUrlErrorResponse400: components["schemas"]["MeProctoringUploadUrlValidationError"] | components["schemas"]["ParseErrorResponse"];
+        MeProctoringUploadUrlNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        MeProctoringUploadUrlSha256ErrorComponent: {
+            /**
+             * @description * `sha256` - sha256 (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "sha256";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        MeProctoringUploadUrlSizeErrorComponent: {
+            /**
+             * @description * `size` - size (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "size";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "min_value" | "null" | "required";
+            detail: string;
+        };
+        MeProctoringUploadUrlValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["MeProctoringUploadUrlError"][];
+        };
         MeRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
         MembershipOutput: {
             /** Format: uuid */
@@ -13582,6 +14184,51 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["PhysicianListItemOutput"][];
+        };
+        PaginatedProctoringReferenceOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ProctoringReferenceOutput"][];
+        };
+        PaginatedProctoringSessionOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ProctoringSessionOutput"][];
+        };
+        PaginatedProctoringStaffAppealOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ProctoringStaffAppealOutput"][];
         };
         PaginatedProgressPhysicianOutputList: {
             /** @example 123 */
@@ -15681,6 +16328,635 @@ export interface components {
          * @enum {string}
          */
         ProcedureEnum: "general" | "simplified" | "exempt";
+        ProctoringAppealDecideInputRequest: {
+            decision: components["schemas"]["DecisionEnum"];
+            /** @default  */
+            comment: string;
+        };
+        ProctoringAppealInputRequest: {
+            reason: string;
+        };
+        ProctoringAppealOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            verdict: string;
+            reason: string;
+            status: string;
+            /** Format: date-time */
+            decided_at: string | null;
+            decision_comment: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ProctoringAppealsDecideCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ProctoringAppealsDecideDecisionErrorComponent: {
+            /**
+             * @description * `decision` - decision (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "decision";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        ProctoringAppealsDecideError: components["schemas"]["ProctoringAppealsDecideNonFieldErrorsErrorComponent"] | components["schemas"]["ProctoringAppealsDecideDecisionErrorComponent"] | components["schemas"]["ProctoringAppealsDecideCommentErrorComponent"];
+        ProctoringAppealsDecideErrorResponse400: components["schemas"]["ProctoringAppealsDecideValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ProctoringAppealsDecideNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ProctoringAppealsDecideValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ProctoringAppealsDecideError"][];
+        };
+        ProctoringAppealsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ProctoringAttemptsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ProctoringAttemptsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ProctoringConsentInputRequest: {
+            version: string;
+            agree: boolean;
+        };
+        ProctoringConsentOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            sitting: string;
+            text_version: string;
+            /** Format: date-time */
+            given_at: string;
+        };
+        ProctoringConsentStatusOutput: {
+            /** Format: uuid */
+            sitting: string;
+            proctored: boolean;
+            version: string;
+            consented: boolean;
+            /** Format: date-time */
+            given_at: string | null;
+            reference_ready: boolean;
+        };
+        ProctoringConsentTextOutput: {
+            version: string;
+            texts: {
+                [key: string]: string;
+            };
+            sha256: string;
+        };
+        /**
+         * @description * `hide` - 离开小程序
+         *     * `show` - 返回小程序
+         * @enum {string}
+         */
+        ProctoringEventInputKindEnum: "hide" | "show";
+        ProctoringEventInputRequest: {
+            kind: components["schemas"]["ProctoringEventInputKindEnum"];
+            seq: number;
+            /** Format: date-time */
+            at?: string | null;
+        };
+        ProctoringEventOutput: {
+            leave_count: number;
+            recorded: boolean;
+        };
+        ProctoringEvidenceOutput: {
+            /** Format: uuid */
+            attempt: string;
+            voided: boolean;
+            verdicts: components["schemas"]["ProctoringVerdictOutput"][];
+            photos: components["schemas"]["ProctoringPhotoOutput"][];
+        };
+        ProctoringNextSnapshotOutput: {
+            index: number | null;
+            /** Format: date-time */
+            due_at: string | null;
+            due_in_seconds: number | null;
+            window_seconds: number;
+            remaining: number;
+        };
+        ProctoringPhotoOutput: {
+            /** Format: uuid */
+            id: string;
+            index: number;
+            /** Format: date-time */
+            due_at: string;
+            status: string;
+            sha256: string;
+            /** Format: date-time */
+            registered_at: string | null;
+            /** Format: date-time */
+            analysed_at: string | null;
+            flags: string[];
+            face_count: number | null;
+            /** Format: double */
+            match_score: number | null;
+            matched: boolean | null;
+            /** Format: date-time */
+            deleted_at: string | null;
+            url: string | null;
+        };
+        ProctoringPhotoUploadInputRequest: {
+            /** Format: binary */
+            file: string;
+        };
+        ProctoringReferenceDecideInputRequest: {
+            approve: boolean;
+            /** @default  */
+            comment: string;
+        };
+        ProctoringReferenceOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            physician: string;
+            physician_name: string;
+            status: string;
+            source: string;
+            content_type: string;
+            size: number;
+            sha256: string;
+            width: number;
+            height: number;
+            comment: string;
+            /** Format: date-time */
+            decided_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ProctoringReferenceUploadInputRequest: {
+            /** Format: uuid */
+            physician: string;
+            /** Format: binary */
+            file: string;
+        };
+        ProctoringReferencesDecideApproveErrorComponent: {
+            /**
+             * @description * `approve` - approve (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "approve";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ProctoringReferencesDecideCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ProctoringReferencesDecideError: components["schemas"]["ProctoringReferencesDecideNonFieldErrorsErrorComponent"] | components["schemas"]["ProctoringReferencesDecideApproveErrorComponent"] | components["schemas"]["ProctoringReferencesDecideCommentErrorComponent"];
+        ProctoringReferencesDecideErrorResponse400: components["schemas"]["ProctoringReferencesDecideValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ProctoringReferencesDecideNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ProctoringReferencesDecideValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ProctoringReferencesDecideError"][];
+        };
+        ProctoringReferencesListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ProctoringReferencesUploadErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ProctoringSessionDetailOutput: {
+            /** Format: uuid */
+            attempt: string;
+            /** Format: uuid */
+            sitting: string;
+            sitting_name: string;
+            /** Format: uuid */
+            physician: string;
+            physician_name: string;
+            attempt_status: string;
+            /** Format: date-time */
+            started_at: string;
+            risk: number;
+            flagged_count: number;
+            missing_count: number;
+            repeated_count: number;
+            leave_count: number;
+            /** Format: double */
+            min_match_score: number | null;
+            readonly scheduled: number;
+            /** Format: date-time */
+            voided_at: string | null;
+            makeup_outcome: string;
+            reference: {
+                [key: string]: unknown;
+            } | null;
+            photos: components["schemas"]["ProctoringPhotoOutput"][];
+            verdicts: components["schemas"]["ProctoringStaffVerdictOutput"][];
+        };
+        ProctoringSessionOutput: {
+            /** Format: uuid */
+            attempt: string;
+            /** Format: uuid */
+            sitting: string;
+            sitting_name: string;
+            /** Format: uuid */
+            physician: string;
+            physician_name: string;
+            attempt_status: string;
+            /** Format: date-time */
+            started_at: string;
+            risk: number;
+            flagged_count: number;
+            missing_count: number;
+            repeated_count: number;
+            leave_count: number;
+            /** Format: double */
+            min_match_score: number | null;
+            readonly scheduled: number;
+            /** Format: date-time */
+            voided_at: string | null;
+            makeup_outcome: string;
+        };
+        ProctoringSettingsInputRequest: {
+            /** @default true */
+            enabled: boolean;
+            snapshots?: number;
+            appeal_days?: number;
+            retention_days?: number;
+        };
+        ProctoringSettingsOutput: {
+            /** Format: uuid */
+            sitting: string;
+            enabled: boolean;
+            snapshots: number;
+            appeal_days: number;
+            retention_days: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ProctoringSettingsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ProctoringSettingsUpdateAppealDaysErrorComponent: {
+            /**
+             * @description * `appeal_days` - appeal_days (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "appeal_days";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "null";
+            detail: string;
+        };
+        ProctoringSettingsUpdateEnabledErrorComponent: {
+            /**
+             * @description * `enabled` - enabled (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "enabled";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ProctoringSettingsUpdateError: components["schemas"]["ProctoringSettingsUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["ProctoringSettingsUpdateEnabledErrorComponent"] | components["schemas"]["ProctoringSettingsUpdateSnapshotsErrorComponent"] | components["schemas"]["ProctoringSettingsUpdateAppealDaysErrorComponent"] | components["schemas"]["ProctoringSettingsUpdateRetentionDaysErrorComponent"];
+        ProctoringSettingsUpdateErrorResponse400: components["schemas"]["ProctoringSettingsUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ProctoringSettingsUpdateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ProctoringSettingsUpdateRetentionDaysErrorComponent: {
+            /**
+             * @description * `retention_days` - retention_days (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "retention_days";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "null";
+            detail: string;
+        };
+        ProctoringSettingsUpdateSnapshotsErrorComponent: {
+            /**
+             * @description * `snapshots` - snapshots (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "snapshots";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "null";
+            detail: string;
+        };
+        ProctoringSettingsUpdateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ProctoringSettingsUpdateError"][];
+        };
+        ProctoringSnapshotOutput: {
+            /** Format: uuid */
+            id: string;
+            index: number;
+            /** Format: date-time */
+            due_at: string;
+            status: string;
+            sha256: string;
+            /** Format: date-time */
+            registered_at: string | null;
+            /** Format: date-time */
+            analysed_at: string | null;
+            flags: string[];
+            face_count: number | null;
+            /** Format: double */
+            match_score: number | null;
+            matched: boolean | null;
+            /** Format: date-time */
+            deleted_at: string | null;
+        };
+        ProctoringStaffAppealOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            verdict: string;
+            reason: string;
+            status: string;
+            /** Format: date-time */
+            decided_at: string | null;
+            decision_comment: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            attempt: string;
+            verdict_kind: string;
+        };
+        ProctoringStaffVerdictOutput: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            status: string;
+            reason: string;
+            /** Format: date-time */
+            confirmed_at: string | null;
+            /** Format: date-time */
+            appeal_until: string | null;
+            /** Format: date-time */
+            created_at: string;
+            readonly appeal: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: uuid */
+            created_by: string;
+            /** Format: uuid */
+            confirmed_by: string | null;
+            confirm_comment: string;
+        };
+        ProctoringUploadOutput: {
+            method: string;
+            url: string;
+            headers: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            expires_at: string;
+        };
+        ProctoringUploadUrlInputRequest: {
+            content_type: string;
+            size: number;
+            sha256: string;
+        };
+        ProctoringUploadUrlOutput: {
+            /** Format: uuid */
+            snapshot: string;
+            index: number;
+            upload: components["schemas"]["ProctoringUploadOutput"];
+        };
+        ProctoringVerdictConfirmInputRequest: {
+            confirm: boolean;
+            /** @default  */
+            comment: string;
+        };
+        /**
+         * @description * `warning` - 警告
+         *     * `cheating` - 作弊
+         * @enum {string}
+         */
+        ProctoringVerdictInputKindEnum: "warning" | "cheating";
+        ProctoringVerdictInputRequest: {
+            kind: components["schemas"]["ProctoringVerdictInputKindEnum"];
+            /** @default  */
+            reason: string;
+        };
+        ProctoringVerdictOutput: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            status: string;
+            reason: string;
+            /** Format: date-time */
+            confirmed_at: string | null;
+            /** Format: date-time */
+            appeal_until: string | null;
+            /** Format: date-time */
+            created_at: string;
+            readonly appeal: {
+                [key: string]: unknown;
+            } | null;
+        };
+        ProctoringVerdictsConfirmCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ProctoringVerdictsConfirmConfirmErrorComponent: {
+            /**
+             * @description * `confirm` - confirm (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "confirm";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ProctoringVerdictsConfirmError: components["schemas"]["ProctoringVerdictsConfirmNonFieldErrorsErrorComponent"] | components["schemas"]["ProctoringVerdictsConfirmConfirmErrorComponent"] | components["schemas"]["ProctoringVerdictsConfirmCommentErrorComponent"];
+        ProctoringVerdictsConfirmErrorResponse400: components["schemas"]["ProctoringVerdictsConfirmValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ProctoringVerdictsConfirmNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ProctoringVerdictsConfirmValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ProctoringVerdictsConfirmError"][];
+        };
+        ProctoringVerdictsCreateError: components["schemas"]["ProctoringVerdictsCreateNonFieldErrorsErrorComponent"] | components["schemas"]["ProctoringVerdictsCreateKindErrorComponent"] | components["schemas"]["ProctoringVerdictsCreateReasonErrorComponent"];
+        ProctoringVerdictsCreateErrorResponse400: components["schemas"]["ProctoringVerdictsCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ProctoringVerdictsCreateKindErrorComponent: {
+            /**
+             * @description * `kind` - kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "kind";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        ProctoringVerdictsCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ProctoringVerdictsCreateReasonErrorComponent: {
+            /**
+             * @description * `reason` - reason (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "reason";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ProctoringVerdictsCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ProctoringVerdictsCreateError"][];
+        };
         ProgressChartOutput: {
             by: components["schemas"]["ByEnum"];
             labels: string[];
@@ -28682,6 +29958,798 @@ export interface operations {
             };
         };
     };
+    me_proctoring_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attempt_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProctoringEventInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProctoringEventInputRequest"];
+                "multipart/form-data": components["schemas"]["ProctoringEventInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringEventOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeProctoringEventErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_proctoring_evidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attempt_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringEvidenceOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeProctoringEvidenceErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_proctoring_next_snapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attempt_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringNextSnapshotOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeProctoringNextSnapshotErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_proctoring_upload_url: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the app install's id */
+                "X-Device-Id": string;
+            };
+            path: {
+                attempt_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProctoringUploadUrlInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProctoringUploadUrlInputRequest"];
+                "multipart/form-data": components["schemas"]["ProctoringUploadUrlInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringUploadUrlOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeProctoringUploadUrlErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_proctoring_consent_text: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringConsentTextOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeProctoringConsentTextErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_proctoring_references_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedProctoringReferenceOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeProctoringReferencesListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_proctoring_references_propose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ProctoringPhotoUploadInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringReferenceOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeProctoringReferencesProposeErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_proctoring_consent_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sitting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringConsentStatusOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeProctoringConsentStatusErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_proctoring_consent_give: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sitting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProctoringConsentInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProctoringConsentInputRequest"];
+                "multipart/form-data": components["schemas"]["ProctoringConsentInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringConsentOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeProctoringConsentGiveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_proctoring_register: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the app install's id */
+                "X-Device-Id": string;
+            };
+            path: {
+                snapshot_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringSnapshotOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeProctoringRegisterErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    me_proctoring_appeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                verdict_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProctoringAppealInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProctoringAppealInputRequest"];
+                "multipart/form-data": components["schemas"]["ProctoringAppealInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringAppealOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeProctoringAppealErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
     meta_retrieve: {
         parameters: {
             query?: never;
@@ -30716,6 +32784,817 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PhysiciansImportTemplateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    proctoring_appeals_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /**
+                 * @description * `pending` - 待处理
+                 *     * `upheld` - 维持原认定
+                 *     * `overturned` - 撤销认定
+                 */
+                status?: "pending" | "upheld" | "overturned";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedProctoringStaffAppealOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringAppealsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    proctoring_appeals_decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProctoringAppealDecideInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProctoringAppealDecideInputRequest"];
+                "multipart/form-data": components["schemas"]["ProctoringAppealDecideInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringStaffAppealOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringAppealsDecideErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    proctoring_attempts_list: {
+        parameters: {
+            query?: {
+                flagged?: boolean | null;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                sitting?: string;
+                verdict?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedProctoringSessionOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringAttemptsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    proctoring_attempts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attempt_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringSessionDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringAttemptsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    proctoring_verdicts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attempt_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProctoringVerdictInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProctoringVerdictInputRequest"];
+                "multipart/form-data": components["schemas"]["ProctoringVerdictInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringStaffVerdictOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringVerdictsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    proctoring_references_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                physician?: string;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedProctoringReferenceOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringReferencesListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    proctoring_references_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ProctoringReferenceUploadInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringReferenceOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringReferencesUploadErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    proctoring_references_decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProctoringReferenceDecideInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProctoringReferenceDecideInputRequest"];
+                "multipart/form-data": components["schemas"]["ProctoringReferenceDecideInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringReferenceOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringReferencesDecideErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    proctoring_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sitting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringSettingsOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringSettingsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    proctoring_settings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sitting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ProctoringSettingsInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProctoringSettingsInputRequest"];
+                "multipart/form-data": components["schemas"]["ProctoringSettingsInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringSettingsOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringSettingsUpdateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    proctoring_verdicts_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                verdict_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProctoringVerdictConfirmInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProctoringVerdictConfirmInputRequest"];
+                "multipart/form-data": components["schemas"]["ProctoringVerdictConfirmInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringStaffVerdictOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProctoringVerdictsConfirmErrorResponse400"];
                 };
             };
             401: {
