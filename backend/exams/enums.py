@@ -38,6 +38,13 @@ class PartialCredit(models.TextChoices):
 class AttemptStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("作答中")
     SUBMITTED = "submitted", _("已交卷")
+    # Submitted and graded, then voided (a confirmed cheating verdict): it no longer counts (not passed,
+    # no score to the workflow), but it still uses the physician's attempt (a make-up grant gives another).
+    VOIDED = "voided", _("已作废")
+
+
+# The statuses of a finished attempt (the physician may no longer write to it).
+FINISHED = (AttemptStatus.SUBMITTED, AttemptStatus.VOIDED)
 
 
 class SubmittedBy(models.TextChoices):

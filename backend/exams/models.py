@@ -12,6 +12,10 @@ finished attempt keeps what was asked.
 An Attempt keeps its paper (drawn from the blueprint with a stored seed) in `paper`, server-side only: the
 opaque per-attempt IDs of its questions and options, the versions, points and option order. Answers are one
 AttemptAnswer row per question, written by one conditional UPSERT ordered by (client_epoch, seq).
+
+Status: in_progress -> submitted (graded) -> voided (a confirmed cheating verdict, services.voiding) -> back to
+submitted when an appeal overturns it. A voided attempt keeps its score for the record, but `passed` is False
+while it is void (the graded verdict is kept in `detail["graded_passed"]`).
 """
 
 from django.db import models
@@ -167,6 +171,14 @@ class Attempt(BaseModel):
     enrolment_id = models.UUIDField(null=True, blank=True)  # the cycle enrolment, for a cycle's sitting
     result_recorded_at = models.DateTimeField(null=True, blank=True)  # sent to the assessment workflow
     result_error = models.CharField(max_length=64, blank=True)
+    # Voiding (services.voiding): when, why, what the make-up path did, and the make-up grant it gave (a
+    # sitting outside a cycle), which an overturned appeal withdraws while unused.
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField(max_length=255, blank=True)
+    void_outcome = models.CharField(max_length=64, blank=True)
+    void_grant = models.ForeignKey(
+        MakeupGrant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-started_at"]

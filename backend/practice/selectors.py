@@ -337,7 +337,8 @@ def revealed_question(version: QuestionVersion, kind: str, choices: dict | None 
 
 def exam_attempts_to_collect(*, physician: Physician, now=None) -> list[Attempt]:
     """The physician's graded exam attempts not yet in the book whose sitting and make-up sittings have all
-    closed (exams.selectors.attempts.review_open), oldest submission first."""
+    closed (exams.selectors.attempts.review_open), oldest submission first. A voided attempt is not collected
+    (its answers may not be the physician's own); lifted by an appeal, it is collected then."""
     collected = CollectedAttempt.objects.values("attempt_id")
     attempts = (
         Attempt.objects.select_related("sitting")
@@ -359,7 +360,9 @@ def passed_exam(physician_id, *, owner_id, exam_code) -> bool:
     """Whether the physician has passed the exam `exam_code` run by `owner_id` (for credentialing, e.g. the
     exam a prescribing privilege needs). The exam engine has no exam code of its own, so `exam_code` is the
     ID of the exam's blueprint (the exam's definition): a submitted, passed attempt in any sitting of that
-    blueprint owned by `owner_id`, make-ups included. An unknown or malformed code is False."""
+    blueprint owned by `owner_id`, make-ups included. A voided attempt (confirmed cheating) does not count
+    (status `voided`, `passed` False) until an appeal overturns the verdict. An unknown or malformed code is
+    False."""
     try:
         blueprint_id = uuid.UUID(str(exam_code))
     except ValueError:

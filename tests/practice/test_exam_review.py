@@ -139,3 +139,30 @@ def test_a_failed_attempt_is_not_a_pass(world, db, practice):
         passed_exam(world.physician_a.id, owner_id=world.hospital_a.id, exam_code=str(exam.blueprint.id))
         is False
     )
+
+
+def test_a_voided_attempt_does_not_count_for_passed_exam(world, db, practice):
+    from exams.services.voiding import attempt_unvoid, attempt_void
+
+    from tests.exams.conftest import actor_of
+
+    # given a passed attempt
+    exam = practice.exam
+    code = str(exam.blueprint.id)
+    attempt_id = sit_exam(login("doctor_a"), exam.sitting, all_right=True)
+    assert passed_exam(world.physician_a.id, owner_id=world.hospital_a.id, exam_code=code) is True
+    # when it is voided (a confirmed cheating verdict): it no longer counts
+    attempt_void(
+        attempt_id=attempt_id,
+        actor=actor_of(world.admin_a, world.hospital_a),
+        user=world.admin_a,
+        reason="替考",
+    )
+    assert passed_exam(world.physician_a.id, owner_id=world.hospital_a.id, exam_code=code) is False
+    # and it does not feed the wrong-answer book while void
+    close(exam.sitting)
+    assert login("doctor_a").get(WRONG).status_code == 200
+    assert not CollectedAttempt.objects.filter(attempt_id=attempt_id).exists()
+    # when the void is lifted (an overturned appeal): it counts again
+    attempt_unvoid(attempt_id=attempt_id, user=world.admin_a)
+    assert passed_exam(world.physician_a.id, owner_id=world.hospital_a.id, exam_code=code) is True

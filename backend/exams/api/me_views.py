@@ -20,7 +20,7 @@ from exams.api.serializers import (
     MyExamSheetOutput,
     MyExamSittingOutput,
 )
-from exams.enums import AttemptStatus
+from exams.enums import FINISHED
 from exams.selectors import attempts as selectors
 from exams.services import attempts as services
 
@@ -34,7 +34,8 @@ def _device(request) -> str:
 
 
 def _paper(attempt) -> dict:
-    reveal = attempt.status == AttemptStatus.SUBMITTED and selectors.review_open(attempt.sitting)
+    # A voided attempt is finished like a submitted one: its key shows once the review opens.
+    reveal = attempt.status in FINISHED and selectors.review_open(attempt.sitting)
     return MyExamPaperOutput(selectors.attempt_view(attempt, reveal=reveal)).data
 
 

@@ -254,6 +254,9 @@ class ExamAttemptOutput(serializers.Serializer):
     passed = serializers.BooleanField(allow_null=True)
     result_recorded_at = serializers.DateTimeField(allow_null=True)
     result_error = serializers.CharField()
+    voided_at = serializers.DateTimeField(allow_null=True)
+    void_reason = serializers.CharField()
+    void_outcome = serializers.CharField()
 
 
 # --- the physician ---------------------------------------------------------------------------------
@@ -287,6 +290,7 @@ class MyExamAttemptOutput(serializers.Serializer):
     score = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
     max_score = serializers.DecimalField(max_digits=7, decimal_places=2)
     passed = serializers.BooleanField(allow_null=True)
+    voided_at = serializers.DateTimeField(allow_null=True)
 
 
 class MyExamOptionOutput(serializers.Serializer):

@@ -152,7 +152,7 @@ def due_attempt_ids(*, limit: int = 500) -> list:
 
 def unrecorded_result_ids(*, limit: int = 200) -> list:
     """Graded attempts of a cycle's sitting whose score has not reached the assessment workflow because it
-    was unavailable (not refused)."""
+    was unavailable (not refused). Not a voided attempt: its void sent a failed test instead."""
     return list(
         Attempt.objects.filter(
             status=AttemptStatus.SUBMITTED,

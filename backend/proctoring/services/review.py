@@ -3,20 +3,21 @@
 - A reviewer records a warning (in force at once) or cheating with a reason (`pending`). One standing
   verdict per attempt at a time (409 `verdict_exists`).
 - Cheating takes effect only when a second reviewer, a different user, confirms it (409
-  `second_reviewer_required` for the same user). Confirmed: the attempt is void for proctoring
-  (`ProctoringSession.voided_at`; the exam engine has no void status yet, see docs/decisions/0016) and the
-  physician is put on the make-up path:
+  `second_reviewer_required` for the same user). Confirmed: the exam engine voids the attempt
+  (exams.services.voiding.attempt_void: status `voided`, no longer passed) and puts the physician on the
+  make-up path:
     * an attempt of an assessment cycle's sitting: a failed competence test (score 0) is recorded through
       assessment.services.results.record_competence_test, so the cycle's own make-up path applies (the
       committee's confirmation, then the province's make-up decision);
     * any other sitting: an exams make-up grant for the same sitting (exams.services.papers.makeup_grant),
       when the confirming reviewer's organisation owns the sitting.
-  What happened is kept in `ProctoringSession.makeup_outcome` (and the audit row); a refusal there never
-  undoes the verdict.
+  What happened is kept in `ProctoringSession.makeup_outcome` (= `Attempt.void_outcome`) and the audit
+  rows; a refusal there never undoes the verdict. `ProctoringSession.voided_at` mirrors the attempt's void.
 - A second reviewer who does not confirm dismisses it.
 - A warning or a confirmed cheating verdict may be appealed by the physician until `appeal_until`
   (settings.appeal_days after it took effect), once. A reviewer other than the verdict's author decides:
-  upheld, or overturned (the void is lifted; for a cycle the attempt's own score is recorded again).
+  upheld, or overturned (exams.services.voiding.attempt_unvoid: `submitted` again; for a cycle the attempt's
+  own score is recorded again; an unused make-up grant the void gave is withdrawn).
 """
 
 from datetime import timedelta
@@ -84,44 +85,6 @@ def verdict_record(*, actor: Actor, user, attempt_id, kind: str, reason: str, re
     return verdict
 
 
-def _void_and_makeup(*, actor: Actor, user, session: ProctoringSession, request) -> str:
-    attempt = session.attempt
-    if attempt.enrolment_id:
-        from assessment.services.results import record_competence_test
-
-        try:
-            with transaction.atomic():
-                record_competence_test(
-                    enrolment_id=attempt.enrolment_id,
-                    score=0,
-                    passed=False,
-                    exam_attempt_id=None,
-                    sitting="makeup" if attempt.is_makeup else "main",
-                )
-        except ApplicationError as exc:
-            codes = exc.get_codes()
-            return f"assessment_refused:{codes if isinstance(codes, str) else 'error'}"[:64]
-        return "assessment_fail_recorded"
-    if actor.organization_id != attempt.owner_id:
-        return "makeup_grant_needs_owner"
-    from exams.services.papers import makeup_grant
-
-    try:
-        with transaction.atomic():
-            makeup_grant(
-                actor=actor,
-                user=user,
-                sitting_id=attempt.sitting_id,
-                physician_id=attempt.physician_id,
-                reason=str(_("监考认定作弊，作答作废")),
-                request=request,
-            )
-    except ApplicationError as exc:
-        codes = exc.get_codes()
-        return f"makeup_refused:{codes if isinstance(codes, str) else 'error'}"[:64]
-    return "makeup_granted"
-
-
 @transaction.atomic
 def verdict_confirm(
     *, actor: Actor, user, verdict_id, confirm: bool, comment: str = "", request=None
@@ -169,8 +132,13 @@ def verdict_confirm(
             "updated_at",
         ]
     )
-    session.voided_at = now
-    session.makeup_outcome = _void_and_makeup(actor=actor, user=user, session=session, request=request)
+    from exams.services.voiding import attempt_void
+
+    attempt = attempt_void(
+        attempt_id=session.attempt_id, actor=actor, user=user, reason=verdict.reason, request=request
+    )
+    session.voided_at = attempt.voided_at or now  # a mirror of the attempt's status, for the review list
+    session.makeup_outcome = attempt.void_outcome
     session.save(update_fields=["voided_at", "makeup_outcome", "updated_at"])
     _audit(
         "proctoring.verdict_confirmed",
@@ -210,28 +178,6 @@ def appeal_submit(*, user, verdict_id, reason: str, request=None) -> Appeal:
     return appeal
 
 
-def _restore_result(session: ProctoringSession) -> str:
-    attempt = session.attempt
-    if not attempt.enrolment_id or attempt.score is None:
-        return "overturned"
-    from assessment.services.results import record_competence_test
-    from exams.services.attempts import percent
-
-    try:
-        with transaction.atomic():
-            record_competence_test(
-                enrolment_id=attempt.enrolment_id,
-                score=percent(attempt.score, attempt.max_score),
-                passed=bool(attempt.passed),
-                exam_attempt_id=None,
-                sitting="makeup" if attempt.is_makeup else "main",
-            )
-    except ApplicationError as exc:
-        codes = exc.get_codes()
-        return f"restore_refused:{codes if isinstance(codes, str) else 'error'}"[:64]
-    return "overturned_score_restored"
-
-
 @transaction.atomic
 def appeal_decide(*, actor: Actor, user, appeal_id, decision: str, comment: str = "", request=None) -> Appeal:
     """A reviewer decides an appeal: `upheld` or `overturned`. Errors: 404 outside the reach; 409
@@ -258,8 +204,13 @@ def appeal_decide(*, actor: Actor, user, appeal_id, decision: str, comment: str 
         verdict.status = VerdictStatus.OVERTURNED
         verdict.save(update_fields=["status", "updated_at"])
         if was_void:
+            from exams.services.voiding import attempt_unvoid
+
+            attempt = attempt_unvoid(
+                attempt_id=session.attempt_id, user=user, reason=appeal.decision_comment, request=request
+            )
             session.voided_at = None
-            outcome = _restore_result(session)
+            outcome = attempt.void_outcome
             session.makeup_outcome = outcome
             session.save(update_fields=["voided_at", "makeup_outcome", "updated_at"])
     _audit(
@@ -360,7 +311,7 @@ def evidence_for_physician(*, user, attempt_id, request=None) -> dict:
         )
     return {
         "attempt": attempt.pk,
-        "voided": bool(session and session.voided_at),
+        "voided": attempt.status == "voided",
         "verdicts": verdicts,
         "photos": photos,
     }

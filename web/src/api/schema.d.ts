@@ -8502,6 +8502,10 @@ export interface components {
             /** Format: date-time */
             result_recorded_at: string | null;
             result_error: string;
+            /** Format: date-time */
+            voided_at: string | null;
+            void_reason: string;
+            void_outcome: string;
         };
         ExamBankInputRequest: {
             name: string;
@@ -12727,6 +12731,8 @@ export interface components {
             /** Format: decimal */
             max_score: string;
             passed: boolean | null;
+            /** Format: date-time */
+            voided_at: string | null;
         };
         MyExamOptionOutput: {
             id: string;
