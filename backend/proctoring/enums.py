@@ -34,6 +34,16 @@ class Flag(models.TextChoices):
     TOO_LARGE = "too_large", _("照片过大")
     TOO_MANY_PIXELS = "too_many_pixels", _("照片像素过多")
     DECODE_ERROR = "decode_error", _("照片无法解码")
+    # POST uploads: the staging object changed between registration and the worker's copy (a second POST).
+    UPLOAD_REPLACED = "upload_replaced", _("登记后照片被替换")
+
+
+class UploadMethod(models.TextChoices):
+    """How the client uploads a snapshot: a signed write-once PUT (wx.request), or a POST policy to a
+    staging key (wx.uploadFile), copied by a worker to the immutable key."""
+
+    PUT = "put", _("PUT 直传")
+    POST = "post", _("POST 表单上传")
 
 
 class EventKind(models.TextChoices):

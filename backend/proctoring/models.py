@@ -27,6 +27,7 @@ from proctoring.enums import (
     ReferenceSource,
     ReferenceStatus,
     SnapshotStatus,
+    UploadMethod,
     VerdictKind,
     VerdictStatus,
 )
@@ -129,6 +130,13 @@ class Snapshot(BaseModel):
     matched = models.BooleanField(null=True)
     analysis = models.JSONField(default=dict, blank=True)  # boxes, ratio, timings, pixels
     deleted_at = models.DateTimeField(null=True, blank=True)  # photo removed by the retention rule
+    # A POST-policy upload (wx.uploadFile) lands on `staging_key`; registration pins the staging object's
+    # ETag; a worker copies exactly that object to `object_key` (never signed to a client), hashes it there
+    # and deletes the staging object (services.staging). `sha256` is the worker's for these.
+    upload_method = models.CharField(max_length=8, choices=UploadMethod.choices, default=UploadMethod.PUT)
+    staging_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    staging_etag = models.CharField(max_length=128, blank=True)
+    copied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["session", "index"]

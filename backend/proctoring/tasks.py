@@ -4,9 +4,12 @@
 The analysis is idempotent and acknowledged late: a worker killed mid-analysis leaves the message
 unacknowledged, the broker delivers it again after restart, and the photo is analysed then."""
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from proctoring.services.analysis import FacesUnavailable, snapshot_analyse
 from proctoring.services.retention import proctoring_retention
 from proctoring.services.snapshots import proctoring_sweep
+from proctoring.services.staging import snapshot_copy
 from tenants.celery import public_task
 
 
@@ -20,6 +23,21 @@ from tenants.celery import public_task
 )
 def snapshot_analyse_task(snapshot_id: str) -> bool:
     return snapshot_analyse(snapshot_id)
+
+
+@public_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OSError, BotoCoreError, ClientError),
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=20,
+)
+def snapshot_copy_task(snapshot_id: str) -> str:
+    """A POST upload's copy to its final key, hash and type check, then the analysis (services.staging).
+    Sent to the `default` queue by `snapshot_register` (apply_async(queue="default")): short I/O work that
+    must not wait behind the face analyses."""
+    return snapshot_copy(snapshot_id)
 
 
 @public_task()

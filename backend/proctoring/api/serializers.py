@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from proctoring.enums import AppealStatus, EventKind, VerdictKind
+from proctoring.enums import AppealStatus, EventKind, UploadMethod, VerdictKind
 
 # --- the physician ------------------------------------------------------------------------------------
 
@@ -63,13 +63,36 @@ class ProctoringNextSnapshotOutput(serializers.Serializer):
 class ProctoringUploadUrlInput(serializers.Serializer):
     content_type = serializers.CharField(max_length=64)
     size = serializers.IntegerField(min_value=1)
-    sha256 = serializers.CharField(max_length=64)
+    sha256 = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="SHA-256 (hex) of the photo: required for `put` (signed into the upload); ignored for `post` "
+        "(a worker computes it from the stored object).",
+    )
+    method = serializers.ChoiceField(
+        choices=UploadMethod.choices,
+        default=UploadMethod.PUT,
+        help_text="`put` (default): a signed write-once PUT (wx.request). `post`: a POST policy for "
+        "wx.uploadFile (multipart form to a staging key; a worker copies it to the final key and hashes it).",
+    )
 
 
 class ProctoringUploadOutput(serializers.Serializer):
-    method = serializers.CharField()
+    method = serializers.ChoiceField(choices=["PUT", "POST"])
     url = serializers.CharField()
-    headers = serializers.DictField(child=serializers.CharField())
+    headers = serializers.DictField(
+        child=serializers.CharField(), help_text="PUT: send exactly these headers. POST: empty."
+    )
+    fields = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="POST: the form fields to send with the file (wx.uploadFile `formData`), in this order "
+        "before the file. PUT: empty.",
+    )
+    file_field = serializers.CharField(
+        help_text="POST: the form field of the file (wx.uploadFile `name`). PUT: ''."
+    )
     expires_at = serializers.DateTimeField()
 
 
@@ -92,6 +115,7 @@ class ProctoringSnapshotOutput(serializers.Serializer):
     match_score = serializers.FloatField(allow_null=True)
     matched = serializers.BooleanField(allow_null=True)
     deleted_at = serializers.DateTimeField(allow_null=True)
+    upload_method = serializers.CharField()
 
 
 class ProctoringEventInput(serializers.Serializer):

@@ -157,7 +157,10 @@ class MyNextSnapshotView(_Physician):
 
 class MyUploadUrlView(_Physician):
     """A write-once upload URL for the snapshot due now: PUT the exact bytes (their length and SHA-256 are
-    signed) with the returned headers before `expires_at`, then register. 获取上传地址。"""
+    signed) with the returned headers before `expires_at`, then register. With `method: "post"` (for
+    wx.uploadFile): POST a multipart form with the returned `fields` and the photo in `file_field` (its
+    exact type and length are policy conditions), then register; a worker copies the registered object to
+    its final key and computes the SHA-256. 获取上传地址。"""
 
     permission_codes = {"post": Perm.SELF_SERVICE}
 

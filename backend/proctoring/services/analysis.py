@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import storage
 from proctoring import photos
-from proctoring.enums import Flag, SnapshotStatus
+from proctoring.enums import Flag, SnapshotStatus, UploadMethod
 from proctoring.models import ReferencePhoto, Snapshot
 from proctoring.selectors import sessions as selectors
 from proctoring.services.snapshots import session_recount
@@ -74,6 +74,8 @@ def snapshot_analyse(snapshot_id) -> bool:
         or snapshot.analysed_at is not None
         or snapshot.registered_at is None
         or snapshot.deleted_at is not None
+        or not snapshot.object_key
+        or (snapshot.upload_method == UploadMethod.POST and snapshot.copied_at is None)
     ):
         return False
     data = _read(snapshot.object_key)

@@ -249,6 +249,7 @@ PHOTO_FIELDS = (
     "match_score",
     "matched",
     "deleted_at",
+    "upload_method",
 )
 
 

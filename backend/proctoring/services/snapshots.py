@@ -9,6 +9,8 @@ missing snapshots and the risk score.
   `x-amz-checksum-sha256` (core.storage.presigned_put: signing is local, no call to the store), valid
   PROCTORING_UPLOAD_URL_SECONDS. The store refuses other bytes and a second write to the key, so a reused
   URL cannot overwrite evidence and the SHA-256 is known without the bytes passing through the web process.
+- Or, for wx.uploadFile (`method=post`), a POST policy to a staging key; registration pins the staging
+  object and a worker copies it to the final key and hashes it (services.staging).
 - Registration (`snapshot_register`): the server checks with HEAD that the object exists with the signed
   length and checksum, stores the time, flags a SHA-256 seen before for the physician (`repeated_hash`) and
   queues the analysis on the `faces` queue after commit.
@@ -33,9 +35,10 @@ from audit.services import audit_record
 from core import storage
 from core.errors import ApplicationError, Conflict, NotFound
 from proctoring import photos
-from proctoring.enums import EventKind, Flag, SnapshotStatus
+from proctoring.enums import EventKind, Flag, SnapshotStatus, UploadMethod
 from proctoring.models import AppEvent, ProctoringSession, Snapshot
 from proctoring.selectors import sessions as selectors
+from proctoring.services import staging
 
 SLOT_WINDOW = timedelta(seconds=120)  # a due snapshot may be taken until this long after its time
 EARLY = timedelta(seconds=5)  # clock skew allowed before a slot's time
@@ -47,6 +50,7 @@ WEIGHTS = {
     Flag.NOT_MATCHED: 30,
     Flag.MULTIPLE_FACES: 20,
     Flag.REPEATED_HASH: 20,
+    Flag.UPLOAD_REPLACED: 20,
     Flag.NO_FACE: 10,
     Flag.MISSING: 10,
     Flag.BAD_TYPE: 10,
@@ -139,7 +143,7 @@ def snapshot_next(*, user, attempt_id) -> dict:
     return {"index": None, "due_at": None, "due_in_seconds": None, "window_seconds": 0, "remaining": 0}
 
 
-def _clean_upload(content_type: str, size: int, sha256: str) -> tuple[str, int, str]:
+def _clean_upload(content_type: str, size: int, sha256: str, method: str = "put") -> tuple[str, int, str]:
     content_type = (content_type or "").split(";")[0].strip().lower()
     if content_type not in photos.TYPES:
         raise ApplicationError(
@@ -153,18 +157,33 @@ def _clean_upload(content_type: str, size: int, sha256: str) -> tuple[str, int, 
             attr="size",
         )
     sha256 = (sha256 or "").strip().lower()
+    if method == UploadMethod.POST and not sha256:
+        return content_type, size, ""  # the worker computes it from the stored object
     if not _SHA256.match(sha256):
         raise ApplicationError(_("SHA-256 须为 64 位十六进制。"), code="invalid_sha256", attr="sha256")
     return content_type, size, sha256
 
 
 def snapshot_upload_url(
-    *, user, attempt_id, device_id: str, content_type: str, size: int, sha256: str
+    *,
+    user,
+    attempt_id,
+    device_id: str,
+    content_type: str,
+    size: int,
+    sha256: str = "",
+    method: str = UploadMethod.PUT,
 ) -> tuple[Snapshot, dict]:
-    """A write-once upload URL for the snapshot due now (see the module docstring). Errors: 404 not the
-    caller's attempt or not proctored; 400 `unsupported_photo_type`, `photo_too_large`, `invalid_sha256`;
-    409 `device_conflict`, `attempt_closed`, `snapshot_not_due` (nothing due now)."""
-    content_type, size, sha256 = _clean_upload(content_type, size, sha256)
+    """A write-once upload URL for the snapshot due now (see the module docstring), or with `method=post` a
+    POST policy to a staging key (services.staging; `sha256` optional and not trusted: the worker computes
+    it). Errors: 404 not the caller's attempt or not proctored; 400 `unsupported_photo_type`,
+    `photo_too_large`, `invalid_sha256`, `invalid_method`; 409 `device_conflict`, `attempt_closed`,
+    `snapshot_not_due` (nothing due now)."""
+    if method not in UploadMethod.values:
+        raise ApplicationError(_("上传方式须为 put 或 post。"), code="invalid_method", attr="method")
+    content_type, size, sha256 = _clean_upload(content_type, size, sha256, method)
+    if method == UploadMethod.POST:
+        sha256 = ""
     attempt, session = _my_session(user=user, attempt_id=attempt_id, device_id=device_id)
     now = timezone.now()
     if attempt.status != AttemptStatus.IN_PROGRESS or now >= attempt.deadline:
@@ -181,7 +200,9 @@ def snapshot_upload_url(
     if index is None:
         raise Conflict(_("当前没有需要上传的抓拍照片。"), code="snapshot_not_due")
     ext = "png" if content_type == photos.PNG else "jpg"
-    key = f"proctoring/snapshots/{attempt.sitting_id}/{attempt.pk}/{index:03d}-{secrets.token_hex(8)}.{ext}"
+    name = f"{attempt.sitting_id}/{attempt.pk}/{index:03d}-{secrets.token_hex(8)}.{ext}"
+    key = f"proctoring/snapshots/{name}"
+    post = method == UploadMethod.POST
     fields = {
         "owner_id": session.owner_id,
         "due_at": _due(session, index),
@@ -191,6 +212,9 @@ def snapshot_upload_url(
         "size": size,
         "sha256": sha256,
         "issued_at": now,
+        "upload_method": method,
+        "staging_key": f"proctoring/staging/{name}" if post else None,
+        "staging_etag": "",
     }
     if index in taken:
         # A slot issued before and never registered gets a new key (the old URL's object is never counted).
@@ -205,9 +229,15 @@ def snapshot_upload_url(
         except IntegrityError:
             raise Conflict(_("该抓拍正在上传，请稍后重试。"), code="snapshot_busy") from None
     expires = settings.PROCTORING_UPLOAD_URL_SECONDS
-    upload = storage.presigned_put(
-        key=key, content_type=content_type, size=size, sha256_hex=sha256, expires=expires
-    )
+    if post:
+        upload = staging.post_policy(
+            key=fields["staging_key"], content_type=content_type, size=size, expires=expires
+        )
+    else:
+        upload = storage.presigned_put(
+            key=key, content_type=content_type, size=size, sha256_hex=sha256, expires=expires
+        )
+        upload.update(fields={}, file_field="")
     upload["expires_at"] = now + timedelta(seconds=expires)
     return snapshot, upload
 
@@ -218,7 +248,10 @@ def _mismatch(head: dict, snapshot: Snapshot) -> bool:
     if int(head.get("ContentLength") or -1) != snapshot.size:
         return True
     checksum = head.get("ChecksumSHA256")
-    return bool(checksum) and checksum != base64.b64encode(bytes.fromhex(snapshot.sha256)).decode()
+    return (
+        bool(checksum and snapshot.sha256)
+        and checksum != base64.b64encode(bytes.fromhex(snapshot.sha256)).decode()
+    )
 
 
 def snapshot_register(*, user, snapshot_id, device_id: str, request=None) -> Snapshot:
@@ -234,7 +267,9 @@ def snapshot_register(*, user, snapshot_id, device_id: str, request=None) -> Sna
         return snapshot
     if not snapshot.object_key:
         raise Conflict(_("该抓拍未发放上传地址。"), code="upload_not_found")
-    head = storage.head(snapshot.object_key)  # outside the transaction: a network call
+    post = snapshot.upload_method == UploadMethod.POST
+    # outside the transaction: a network call (a HEAD, no bytes)
+    head = storage.head(snapshot.staging_key if post else snapshot.object_key)
     if head is None:
         raise Conflict(_("未找到上传的照片：请先把照片上传到返回的地址，再登记。"), code="upload_not_found")
     if _mismatch(head, snapshot):
@@ -244,19 +279,27 @@ def snapshot_register(*, user, snapshot_id, device_id: str, request=None) -> Sna
         if snapshot.registered_at is not None:
             return snapshot
         flags = [f for f in snapshot.flags if f != Flag.MISSING]
-        if selectors.same_hash_exists(
+        if snapshot.sha256 and selectors.same_hash_exists(
             physician_id=snapshot.session.physician_id, sha256=snapshot.sha256, exclude_id=snapshot.pk
         ):
             flags.append(Flag.REPEATED_HASH)
         snapshot.flags = flags
         snapshot.status = SnapshotStatus.REGISTERED
         snapshot.registered_at = timezone.now()
-        snapshot.save(update_fields=["flags", "status", "registered_at", "updated_at"])
+        update = ["flags", "status", "registered_at", "updated_at"]
+        if post:
+            # The evidence is pinned: the worker copies this very object (by its ETag) or flags a replacement.
+            snapshot.staging_etag = head.get("ETag") or ""
+            update.append("staging_etag")
+        snapshot.save(update_fields=update)
         session_recount(snapshot.session_id)
-        from proctoring.tasks import snapshot_analyse_task
+        from proctoring.tasks import snapshot_analyse_task, snapshot_copy_task
 
         pk = str(snapshot.pk)
-        transaction.on_commit(lambda: snapshot_analyse_task.delay(pk))
+        if post:  # the copy and the hash on a worker (default queue), which then queues the analysis
+            transaction.on_commit(lambda: snapshot_copy_task.apply_async((pk,), queue="default"))
+        else:
+            transaction.on_commit(lambda: snapshot_analyse_task.delay(pk))
     return snapshot
 
 

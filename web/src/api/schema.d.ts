@@ -2265,7 +2265,10 @@ export interface paths {
         put?: never;
         /**
          * @description A write-once upload URL for the snapshot due now: PUT the exact bytes (their length and SHA-256 are
-         *     signed) with the returned headers before `expires_at`, then register. 获取上传地址。
+         *     signed) with the returned headers before `expires_at`, then register. With `method: "post"` (for
+         *     wx.uploadFile): POST a multipart form with the returned `fields` and the photo in `file_field` (its
+         *     exact type and length are policy conditions), then register; a worker copies the registered object to
+         *     its final key and computes the SHA-256. 获取上传地址。
          */
         post: operations["me_proctoring_upload_url"];
         delete?: never;
@@ -12584,8 +12587,22 @@ export interface components {
             code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
             detail: string;
         };
-        MeProctoringUploadUrlError: components["schemas"]["MeProctoringUploadUrlNonFieldErrorsErrorComponent"] | components["schemas"]["MeProctoringUploadUrlContentTypeErrorComponent"] | components["schemas"]["MeProctoringUploadUrlSizeErrorComponent"] | components["schemas"]["MeProctoringUploadUrlSha256ErrorComponent"];
+        MeProctoringUploadUrlError: components["schemas"]["MeProctoringUploadUrlNonFieldErrorsErrorComponent"] | components["schemas"]["MeProctoringUploadUrlContentTypeErrorComponent"] | components["schemas"]["MeProctoringUploadUrlSizeErrorComponent"] | components["schemas"]["MeProctoringUploadUrlSha256ErrorComponent"] | components["schemas"]["MeProctoringUploadUrlMethodErrorComponent"];
         MeProctoringUploadUrlErrorResponse400: components["schemas"]["MeProctoringUploadUrlValidationError"] | components["schemas"]["ParseErrorResponse"];
+        MeProctoringUploadUrlMethodErrorComponent: {
+            /**
+             * @description * `method` - method (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "method";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
         MeProctoringUploadUrlNonFieldErrorsErrorComponent: {
             /**
              * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
@@ -12607,16 +12624,14 @@ export interface components {
              */
             attr: "sha256";
             /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
+             * @description * `invalid` - invalid
              *     * `max_length` - max_length
              *     * `null` - null
              *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `required` - required
              *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
              * @enum {string}
              */
-            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
             detail: string;
         };
         MeProctoringUploadUrlSizeErrorComponent: {
@@ -16494,6 +16509,7 @@ export interface components {
             matched: boolean | null;
             /** Format: date-time */
             deleted_at: string | null;
+            upload_method: string;
             url: string | null;
         };
         ProctoringPhotoUploadInputRequest: {
@@ -16761,6 +16777,7 @@ export interface components {
             matched: boolean | null;
             /** Format: date-time */
             deleted_at: string | null;
+            upload_method: string;
         };
         ProctoringStaffAppealOutput: {
             /** Format: uuid */
@@ -16800,18 +16817,49 @@ export interface components {
             confirm_comment: string;
         };
         ProctoringUploadOutput: {
-            method: string;
+            method: components["schemas"]["ProctoringUploadOutputMethodEnum"];
             url: string;
+            /** @description PUT: send exactly these headers. POST: empty. */
             headers: {
                 [key: string]: string;
             };
+            /** @description POST: the form fields to send with the file (wx.uploadFile `formData`), in this order before the file. PUT: empty. */
+            fields: {
+                [key: string]: string;
+            };
+            /** @description POST: the form field of the file (wx.uploadFile `name`). PUT: ''. */
+            file_field: string;
             /** Format: date-time */
             expires_at: string;
         };
+        /**
+         * @description * `PUT` - PUT
+         *     * `POST` - POST
+         * @enum {string}
+         */
+        ProctoringUploadOutputMethodEnum: "PUT" | "POST";
+        /**
+         * @description * `put` - PUT 直传
+         *     * `post` - POST 表单上传
+         * @enum {string}
+         */
+        ProctoringUploadUrlInputMethodEnum: "put" | "post";
         ProctoringUploadUrlInputRequest: {
             content_type: string;
             size: number;
+            /**
+             * @description SHA-256 (hex) of the photo: required for `put` (signed into the upload); ignored for `post` (a worker computes it from the stored object).
+             * @default
+             */
             sha256: string;
+            /**
+             * @description `put` (default): a signed write-once PUT (wx.request). `post`: a POST policy for wx.uploadFile (multipart form to a staging key; a worker copies it to the final key and hashes it).
+             *
+             *     * `put` - PUT 直传
+             *     * `post` - POST 表单上传
+             * @default put
+             */
+            method: components["schemas"]["ProctoringUploadUrlInputMethodEnum"];
         };
         ProctoringUploadUrlOutput: {
             /** Format: uuid */
