@@ -173,8 +173,9 @@ export function drain(): Promise<void> {
     clearTimeout(retryTimer)
     retryTimer = null
   }
+  // (the reset runs in .finally, i.e. after the assignment, even when the run finishes synchronously)
   draining = (async () => {
-    try {
+    {
       while (load().length) {
         const item = load()[0]
         setState('sending')
@@ -210,10 +211,10 @@ export function drain(): Promise<void> {
         }
       }
       setState('idle')
-    } finally {
-      draining = null
     }
-  })()
+  })().finally(() => {
+    draining = null
+  })
   return draining
 }
 
