@@ -5,7 +5,7 @@
  */
 import { apiBase } from '../../config'
 import type { Schemas } from '../../utils/api'
-import { NetworkError, api, authHeader, errorMessage, refreshTokens, toApiError } from '../../utils/request'
+import { NetworkError, api, authHeader, errorMessage, fillPath, refreshTokens, toApiError } from '../../utils/request'
 import { PageSelf, confirm, dateText, toast } from '../../utils/ui'
 import { FORMS, FormDef, formsBody } from './fields'
 
@@ -38,7 +38,7 @@ type Self = PageSelf<Data, { report: Report | null }> & { apply(r: Report): void
 function uploadAttachment(enrolment: string, filePath: string): Promise<{ status: number; data: unknown }> {
   return new Promise((resolve, reject) => {
     wx.uploadFile({
-      url: `${apiBase()}/api/v1/me/enrolments/${encodeURIComponent(enrolment)}/report/attachments/`,
+      url: apiBase() + fillPath('/api/v1/me/enrolments/{enrolment_id}/report/attachments/', { enrolment_id: enrolment }),
       filePath,
       name: 'file',
       formData: { purpose: 'exemption' },
