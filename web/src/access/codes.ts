@@ -30,6 +30,9 @@ export const Perm = {
   SCORE_CONFIRM: 'assessment.score_confirm',
   RESULT_CONFIRM: 'assessment.result_confirm',
   MAKEUP_DECIDE: 'assessment.makeup_decide',
+  EXAM_VIEW: 'exams.view',
+  EXAM_MANAGE: 'exams.manage',
+  PROCTOR_REVIEW: 'proctoring.review',
 } as const
 
 export type PermCode = (typeof Perm)[keyof typeof Perm]

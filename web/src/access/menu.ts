@@ -38,6 +38,8 @@ export type SectionKey =
   | 'results'
   | 'statistics'
   | 'system'
+  | 'exams'
+  | 'proctoring'
 
 export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
   workbench: {
@@ -142,6 +144,28 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
       { route: 'stats-physicians', title: 'stats.menu.physicians', codes: [Perm.STATS_VIEW] },
     ],
   },
+  exams: {
+    key: 'exams',
+    title: 'exams.menu.section',
+    icon: 'EditPen',
+    items: [
+      { route: 'exam-banks', title: 'exams.menu.banks', codes: [Perm.EXAM_VIEW] },
+      { route: 'exam-questions', title: 'exams.menu.questions', codes: [Perm.EXAM_VIEW] },
+      { route: 'exam-blueprints', title: 'exams.menu.blueprints', codes: [Perm.EXAM_VIEW] },
+      { route: 'exam-sittings', title: 'exams.menu.sittings', codes: [Perm.EXAM_VIEW] },
+      { route: 'exam-attempts', title: 'exams.menu.attempts', codes: [Perm.EXAM_VIEW] },
+    ],
+  },
+  proctoring: {
+    key: 'proctoring',
+    title: 'proctoring.menu.section',
+    icon: 'Camera',
+    items: [
+      { route: 'proctoring-review', title: 'proctoring.menu.review', codes: [Perm.PROCTOR_REVIEW] },
+      { route: 'proctoring-appeals', title: 'proctoring.menu.appeals', codes: [Perm.PROCTOR_REVIEW] },
+      { route: 'proctoring-references', title: 'proctoring.menu.references', codes: [Perm.PHYSICIAN_MANAGE] },
+    ],
+  },
   system: {
     key: 'system',
     title: 'menu.system',
@@ -156,13 +180,13 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
 
 /** Role -> menu sections, in display order. Exhaustive: a role added to the API fails the type check here. */
 export const ROLE_MENUS: Record<Role, readonly SectionKey[]> = {
-  province_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'statistics', 'system'],
-  city_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'statistics', 'system'],
-  county_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'statistics', 'system'],
+  province_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'exams', 'proctoring', 'statistics', 'system'],
+  city_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'exams', 'proctoring', 'statistics', 'system'],
+  county_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'exams', 'proctoring', 'statistics', 'system'],
   industry_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'results', 'system'],
-  hospital_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'reviews', 'results', 'statistics', 'system'],
-  assessment_reviewer: ['workbench', 'assessmentWork', 'periodicAssessment', 'reviews', 'results', 'statistics', 'system'],
-  medical_affairs: ['workbench', 'staff', 'periodicAssessment', 'reviews', 'results', 'statistics', 'system'],
+  hospital_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'reviews', 'results', 'exams', 'proctoring', 'statistics', 'system'],
+  assessment_reviewer: ['workbench', 'assessmentWork', 'periodicAssessment', 'reviews', 'results', 'proctoring', 'statistics', 'system'],
+  medical_affairs: ['workbench', 'staff', 'periodicAssessment', 'reviews', 'results', 'exams', 'proctoring', 'statistics', 'system'],
   department_head: ['workbench', 'periodicAssessment', 'reviews', 'results', 'statistics'],
   doctor: ['workbench', 'myAssessment'],
   expert: ['workbench', 'results'],

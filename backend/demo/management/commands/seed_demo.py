@@ -54,10 +54,24 @@ class Command(BaseCommand):
 
         if Region.objects.filter(code="330000").exists():
             self.stdout.write("demo data already present: nothing to do")
-            return
-        started = time.monotonic()
-        self.seed()
-        self.stdout.write(self.style.SUCCESS(f"demo province seeded in {time.monotonic() - started:.1f} s"))
+        else:
+            started = time.monotonic()
+            self.seed()
+            self.stdout.write(
+                self.style.SUCCESS(f"demo province seeded in {time.monotonic() - started:.1f} s")
+            )
+        self.seed_proctoring()
+
+    def seed_proctoring(self):
+        """A proctored hospital exam with photos in the object store (demo/proctoring.py); idempotent on its own,
+        so a database seeded before it existed gets it too."""
+        from demo.proctoring import seed_proctoring
+
+        name = seed_proctoring(password_hash=make_password(DEMO_PASSWORD))
+        if name:
+            self.stdout.write(
+                f"proctored sitting “{name}” with 3 reviewed-ready attempts (hz1_admin, hz1_affairs)"
+            )
 
     @transaction.atomic
     def seed(self):
