@@ -1043,6 +1043,35 @@ const en: Messages<typeof zhCN> = {
     inactive: 'Disabled',
     fields: { name: 'Name', code: 'Code', parent: 'Parent department', sortOrder: 'Order', status: 'Status' },
   },
+  physicianForm: {
+    create: 'New physician',
+    createTitle: 'New physician',
+    editTitle: 'Edit physician',
+    created: 'Physician added: {name} (the login account awaits activation)',
+    idCardKeep: 'Leave empty to keep ({masked})',
+    fields: {
+      scope: 'Practice scope',
+      qualification: 'Qualification number',
+      licenceValidUntil: 'Licence valid until',
+      education: 'Education',
+      specialty: 'Specialty',
+      postType: 'Post type',
+      hiredOn: 'Hired on',
+      status: 'Status',
+    },
+    postTypes: { clinical: 'Clinical', medical_technical: 'Medical technical', administrative: 'Administrative' },
+    status: { active: 'Active', inactive: 'Inactive' },
+    import: {
+      title: 'Import physicians',
+      help: 'Fill in the template and upload the .xlsx file. If any row is wrong nothing is imported, and every wrong row is listed.',
+      template: 'Download the template',
+      drop: 'Drop the .xlsx file here, or click to choose',
+      pickFile: 'Choose the file to import first',
+      start: 'Import',
+      done: 'Imported',
+      again: 'Choose another file',
+    },
+  },
 }
 
 export default en

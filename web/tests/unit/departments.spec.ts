@@ -102,7 +102,7 @@ describe('departments', () => {
     expect(api.seen.filter((r) => r.method === 'POST').at(-1)?.body).toMatchObject({ name: '消化内科', parent_id: 'd1' })
     expect(api.seen.filter((r) => r.path.startsWith('/api/v1/departments/tree/'))).toHaveLength(2)
     wrapper.unmount()
-  })
+  }, 20000)
 
   it('disabling says why the API refused and leaves the tree as it was', async () => {
     // given
