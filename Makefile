@@ -4,7 +4,7 @@ PY := .venv/bin/python
 MANAGE := $(PY) backend/manage.py
 STAMP := .venv/.installed
 
-.PHONY: demo test install render-deps services services-down migrate seed lint openapi openapi-check messages bench clean-run web web-test web-e2e
+.PHONY: demo test install render-deps services services-down migrate seed lint openapi openapi-check messages bench clean-run web web-test web-e2e web-e2e-ci
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(PY) || python3 -m venv .venv
@@ -54,7 +54,7 @@ messages: install
 		--ignore "*/migrations/*" --ignore "tests/*"
 	cd backend && ../$(MANAGE) compilemessages -l en
 
-test: services lint openapi-check web-test
+test: services lint openapi-check web-test web-e2e-ci
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	.venv/bin/pytest -q
 
@@ -84,3 +84,10 @@ web-test: $(WEB_STAMP)
 web-e2e: $(WEB_STAMP)
 	bash web/scripts/ensure-chromium.sh
 	cd web && npm run --silent e2e
+
+# The browser tests in `make test`: a stack of their own (fresh database platform_e2e seeded with the demo data,
+# gunicorn on a free port, a Celery worker on Redis db 2), stopped afterwards even when a test fails.
+# Screenshots and server logs: tests/artifacts/web/.
+web-e2e-ci: web services
+	bash web/scripts/ensure-chromium.sh
+	$(PY) infra/dev/e2e_stack.py run

@@ -7,7 +7,8 @@ import { chromium } from 'playwright-core'
 
 export const BASE_URL = (process.env.WEB_E2E_URL ?? 'http://127.0.0.1:8000').replace(/\/$/, '')
 export const PASSWORD = process.env.WEB_E2E_PASSWORD ?? 'Demo@2026'
-export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts')
+// infra/dev/e2e_stack.py (make test) puts them in tests/artifacts/web/; by hand they go to e2e/artifacts/.
+export const ARTIFACTS = process.env.WEB_E2E_ARTIFACTS ?? join(dirname(fileURLToPath(import.meta.url)), 'artifacts')
 
 // Flags known to work headless on this kind of machine (see shared/STACK-NOTES.md).
 const FLAGS = [

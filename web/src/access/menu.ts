@@ -65,6 +65,7 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
     items: [
       { route: 'accounts', title: 'menu.accounts', codes: [Perm.ACCOUNT_VIEW] },
       { route: 'physicians', title: 'menu.physicians', codes: [Perm.PHYSICIAN_VIEW] },
+      { route: 'departments', title: 'menu.departments', codes: [Perm.DEPARTMENT_MANAGE] },
     ],
   },
   assessmentBodies: {

@@ -72,6 +72,7 @@ export type EnrolmentFilterInput = Schemas['EnrolmentFilterInputRequest']
 export type Procedure = Schemas['ProcedureEnum']
 export type AdverseRecord = Schemas['AdverseRecordOutput']
 export type Department = Schemas['DepartmentOutput']
+export type DepartmentTree = Omit<Schemas['DepartmentTreeOutput'], 'children'> & { children: DepartmentTree[] }
 
 // Self-report review (科室评定, 机构审核, 复核), certificates, the physician's own pages
 export type ReviewItem = Schemas['ReviewItemOutput']

@@ -14,13 +14,14 @@ import mine from './modules/mine'
 import results from './modules/results'
 import reviews from './modules/reviews'
 import stats from './modules/stats'
+import departments from './modules/departments'
 import notifications from './modules/notifications'
 import exams from './modules/exams'
 import proctoring from './modules/proctoring'
 import './types'
 
 /** Pages inside the layout: one module per domain (router/modules/<domain>.ts). */
-const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...stats, ...mine, ...notifications, ...exams, ...proctoring]
+const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...stats, ...mine, ...notifications, ...departments, ...exams, ...proctoring]
 
 export const routes: RouteRecordRaw[] = [
   {
