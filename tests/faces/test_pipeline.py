@@ -76,7 +76,8 @@ def test_another_person_is_not_matched(references, name):
     assert result.matched is False
     assert 0 <= result.match_score < 0.5
     assert (
-        result.distance == pytest.approx(1.2 * (1 - result.match_score), abs=1e-3) or result.match_score == 0
+        result.distance == pytest.approx(2 * faces.MATCH_DISTANCE * (1 - result.match_score), abs=1e-3)
+        or result.match_score == 0
     )
 
 
