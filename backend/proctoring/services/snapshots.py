@@ -101,6 +101,13 @@ def session_ensure(attempt) -> ProctoringSession | None:
 
 
 def _my_session(*, user, attempt_id, device_id: str | None = None):
+    session = selectors.my_session_with_attempt(user=user, attempt_id=attempt_id)
+    if session is not None:  # one query on the hot path (the upload URL every 45 s per examinee)
+        if device_id is not None and session.attempt.device_id != (device_id or "").strip():
+            raise Conflict(
+                _("本场考试已在另一台设备上作答；如需在本设备继续，请确认切换设备。"), code="device_conflict"
+            )
+        return session.attempt, session
     attempt = selectors.my_attempt_get(user=user, attempt_id=attempt_id)
     if device_id is not None and attempt.device_id != (device_id or "").strip():
         raise Conflict(
