@@ -254,6 +254,22 @@ def proctored_attempts_without_session(*, since):
     )
 
 
+def stalled_snapshots(*, before, limit: int = 500) -> list:
+    """Registered photos whose copy (POST uploads) or analysis has not happened by `before`, and that were
+    not sent again since then: (id, upload_method, copied_at)."""
+    return list(
+        Snapshot.objects.filter(
+            registered_at__lt=before,
+            analysed_at__isnull=True,
+            deleted_at__isnull=True,
+            object_key__isnull=False,
+        )
+        .filter(Q(requeued_at__isnull=True) | Q(requeued_at__lt=before))
+        .order_by("registered_at")
+        .values_list("pk", "upload_method", "copied_at")[:limit]
+    )
+
+
 def sessions_started_since(*, since):
     return list(
         ProctoringSession.objects.select_related("attempt").filter(
