@@ -137,6 +137,9 @@ class Snapshot(BaseModel):
     staging_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
     staging_etag = models.CharField(max_length=128, blank=True)
     copied_at = models.DateTimeField(null=True, blank=True)
+    # Last time the sweep sent the copy or the analysis again (its message was lost: a worker killed, Redis
+    # restarted, the broker down when the photo was registered).
+    requeued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["session", "index"]

@@ -6,6 +6,7 @@ verdicts, the second reviewer's confirmation and appeal decisions."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -171,10 +172,12 @@ class MyUploadUrlView(_Physician):
         responses={201: ProctoringUploadUrlOutput},
     )
     def post(self, request, attempt_id):
-        selectors.my_attempt_get(user=request.user, attempt_id=attempt_id)  # 404 first
-        data = _valid(ProctoringUploadUrlInput, request.data)
+        s = ProctoringUploadUrlInput(data=request.data)
+        if not s.is_valid():
+            selectors.my_attempt_get(user=request.user, attempt_id=attempt_id)  # 404 before any detail
+            raise ValidationError(s.errors)
         snapshot, upload = snapshots.snapshot_upload_url(
-            user=request.user, attempt_id=attempt_id, device_id=_device(request), **data
+            user=request.user, attempt_id=attempt_id, device_id=_device(request), **s.validated_data
         )
         body = {"snapshot": snapshot.pk, "index": snapshot.index, "upload": upload}
         return Response(ProctoringUploadUrlOutput(body).data, status=status.HTTP_201_CREATED)

@@ -5,6 +5,7 @@ Who reviews an attempt: the organisation that owns the sitting, and whoever reac
 institution (the institution itself, the assessment body it is assigned to, a commission over its region),
 holding `proctoring.review`. Anything else is a 404, indistinguishable from what does not exist."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from exams.models import Attempt
 from exams.selectors import attempts as exam_attempts
@@ -63,6 +64,20 @@ def session_of_attempt(attempt_id, *, for_update: bool = False) -> ProctoringSes
     if for_update:
         qs = qs.select_for_update(of=("self",))
     return qs.filter(attempt_id=attempt_id).first()
+
+
+def my_session_with_attempt(*, user, attempt_id) -> ProctoringSession | None:
+    """The caller's own attempt's session with the attempt, in one query (the upload-URL path); None when
+    the session is not made yet or the attempt is not theirs."""
+    try:
+        return (
+            ProctoringSession.objects.select_related("attempt")
+            .defer("attempt__paper", "attempt__detail", "attempt__secret")  # the paper's JSON is large
+            .filter(attempt_id=attempt_id, attempt__user_id=user.pk)
+            .first()
+        )
+    except (ValueError, TypeError, ValidationError):
+        return None
 
 
 def my_snapshot_get(*, user, snapshot_id, for_update: bool = False) -> Snapshot:
@@ -236,6 +251,22 @@ def proctored_attempts_without_session(*, since):
     have = ProctoringSession.objects.filter(attempt__started_at__gte=since).values("attempt_id")
     return list(
         Attempt.objects.filter(sitting_id__in=sittings, started_at__gte=since).exclude(pk__in=have)[:1000]
+    )
+
+
+def stalled_snapshots(*, before, limit: int = 500) -> list:
+    """Registered photos whose copy (POST uploads) or analysis has not happened by `before`, and that were
+    not sent again since then: (id, upload_method, copied_at)."""
+    return list(
+        Snapshot.objects.filter(
+            registered_at__lt=before,
+            analysed_at__isnull=True,
+            deleted_at__isnull=True,
+            object_key__isnull=False,
+        )
+        .filter(Q(requeued_at__isnull=True) | Q(requeued_at__lt=before))
+        .order_by("registered_at")
+        .values_list("pk", "upload_method", "copied_at")[:limit]
     )
 
 

@@ -20,6 +20,7 @@ missing snapshots and the risk score.
 - Risk (`risk_of`): weighted counts of flags, missing photos, repeated photos and leaves; reviewers rank by it.
 """
 
+import logging
 import re
 import secrets
 from datetime import timedelta
@@ -39,6 +40,8 @@ from proctoring.enums import EventKind, Flag, SnapshotStatus, UploadMethod
 from proctoring.models import AppEvent, ProctoringSession, Snapshot
 from proctoring.selectors import sessions as selectors
 from proctoring.services import staging
+
+logger = logging.getLogger(__name__)
 
 SLOT_WINDOW = timedelta(seconds=120)  # a due snapshot may be taken until this long after its time
 EARLY = timedelta(seconds=5)  # clock skew allowed before a slot's time
@@ -101,6 +104,13 @@ def session_ensure(attempt) -> ProctoringSession | None:
 
 
 def _my_session(*, user, attempt_id, device_id: str | None = None):
+    session = selectors.my_session_with_attempt(user=user, attempt_id=attempt_id)
+    if session is not None:  # one query on the hot path (the upload URL every 45 s per examinee)
+        if device_id is not None and session.attempt.device_id != (device_id or "").strip():
+            raise Conflict(
+                _("本场考试已在另一台设备上作答；如需在本设备继续，请确认切换设备。"), code="device_conflict"
+            )
+        return session.attempt, session
     attempt = selectors.my_attempt_get(user=user, attempt_id=attempt_id)
     if device_id is not None and attempt.device_id != (device_id or "").strip():
         raise Conflict(
@@ -293,13 +303,9 @@ def snapshot_register(*, user, snapshot_id, device_id: str, request=None) -> Sna
             update.append("staging_etag")
         snapshot.save(update_fields=update)
         session_recount(snapshot.session_id)
-        from proctoring.tasks import snapshot_analyse_task, snapshot_copy_task
-
-        pk = str(snapshot.pk)
-        if post:  # the copy and the hash on a worker (default queue), which then queues the analysis
-            transaction.on_commit(lambda: snapshot_copy_task.apply_async((pk,), queue="default"))
-        else:
-            transaction.on_commit(lambda: snapshot_analyse_task.delay(pk))
+        # POST: the copy and the hash on a worker (default queue), which then queues the analysis.
+        pk = snapshot.pk
+        transaction.on_commit(lambda: send_copy_or_analysis(pk, copy=post))
     return snapshot
 
 
@@ -400,16 +406,51 @@ def session_recount(session_id) -> ProctoringSession:
     return session
 
 
+def send_copy_or_analysis(snapshot_id, *, copy: bool) -> None:
+    """Queue the POST upload's copy (default queue) or the analysis (faces queue). Called after commit; a
+    broker that cannot be reached (Redis restarting) is logged and left to the sweep's re-send (STALLED),
+    never turned into an error for a registration that is already stored."""
+    from proctoring.tasks import snapshot_analyse_task, snapshot_copy_task
+
+    try:
+        if copy:
+            snapshot_copy_task.apply_async((str(snapshot_id),), queue="default")
+        else:
+            snapshot_analyse_task.delay(str(snapshot_id))
+    except Exception:  # noqa: BLE001 - kombu/redis errors vary; the sweep sends it again
+        logger.warning("snapshot %s not queued; the sweep will send it again", snapshot_id, exc_info=True)
+
+
+STALLED = timedelta(minutes=10)  # a registered photo not copied or analysed by then is sent again
+
+
+def stalled_requeue(*, now=None) -> int:
+    """Send again the copy or analysis of photos registered more than STALLED ago and not done (a worker
+    killed mid-task whose message the broker keeps invisible for its visibility timeout, a Redis restart that
+    lost the queue, a broker down at registration). At most once per STALLED per photo; the tasks are
+    idempotent, so a message that was only slow does no harm."""
+    now = now or timezone.now()
+    sent = 0
+    for pk, method, copied_at in selectors.stalled_snapshots(before=now - STALLED):
+        copy = method == UploadMethod.POST and copied_at is None
+        with transaction.atomic():
+            Snapshot.objects.filter(pk=pk).update(requeued_at=now)
+            transaction.on_commit(lambda pk=pk, copy=copy: send_copy_or_analysis(pk, copy=copy))
+        sent += 1
+    return sent
+
+
 def proctoring_sweep(*, now=None) -> dict:
     """Beat, every minute: sessions for proctored attempts that never asked for one (an attempt whose client
-    took no photo at all shows up with every slot missing), then the missing slots of recent attempts."""
+    took no photo at all shows up with every slot missing), then the missing slots of recent attempts, then
+    the photos whose copy or analysis was lost (`stalled_requeue`)."""
     now = now or timezone.now()
     since = now - timedelta(days=1)
     made = sum(
         session_ensure(a) is not None for a in selectors.proctored_attempts_without_session(since=since)
     )
     marked = sum(missing_mark(s, now) for s in selectors.sessions_started_since(since=since))
-    return {"sessions": made, "missing": marked}
+    return {"sessions": made, "missing": marked, "requeued": stalled_requeue(now=now)}
 
 
 def audit_photo_view(*, user, session, snapshot_ids: list[str], reference_id=None, request=None) -> None:

@@ -152,8 +152,8 @@ def snapshot_copy(snapshot_id) -> str:
         locked.save(update_fields=fields)
         session_recount(locked.session_id)
         if pinned:
-            from proctoring.tasks import snapshot_analyse_task
+            from proctoring.services.snapshots import send_copy_or_analysis
 
-            pk = str(locked.pk)
-            transaction.on_commit(lambda: snapshot_analyse_task.delay(pk))
+            pk = locked.pk
+            transaction.on_commit(lambda: send_copy_or_analysis(pk, copy=False))
     return "copied" if pinned else "replaced"
