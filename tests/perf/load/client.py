@@ -475,7 +475,14 @@ class Load:
                     status = await self.start(session, ex, retry=True)
                 done.append((time.monotonic() - t0, status))
 
+            async def progress():
+                while True:
+                    await asyncio.sleep(10)
+                    print(f"[client] {time.monotonic() - t0:5.0f} s: {len(done)} started", flush=True)
+
+            ticker = asyncio.create_task(progress())
             await asyncio.gather(*(one(ex) for ex in self.examinees))
+            ticker.cancel()
             wall = time.monotonic() - t0
             usage1 = resource.getrusage(resource.RUSAGE_SELF)
         s = self.stats

@@ -138,9 +138,42 @@ class Server:
         self.log.close()
 
 
-def client(args: list[str]) -> int:
+def _cpu_seconds(pid: int) -> float:
+    """user + system time of a process and of its reaped children (clock ticks from /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
+    return [int(p) for p in out.stdout.split()]
+
+
+def server_cpu(server: Server) -> float:
+    """CPU seconds used so far by the server side: gunicorn (master, workers, killed workers) and the private
+    PostgreSQL (postmaster, backends, ended backends). Not counted: Redis, the object store."""
+    pids = [server.proc.pid, *_children(server.proc.pid)]
+    pidfile = stack.PG_DATA / "postmaster.pid"
+    if pidfile.exists() and not os.environ.get("LOAD_DATABASE_URL"):
+        postmaster = int(pidfile.read_text().split()[0])
+        pids += [postmaster, *_children(postmaster)]
+    return sum(_cpu_seconds(p) for p in pids)
+
+
+def client(args: list[str], server: Server | None = None) -> int:
     cmd = [PY, str(HERE / "client.py"), *args, "--run", str(RUN_FILE), "--base", f"http://127.0.0.1:{PORT}"]
-    return subprocess.run(stack.pinned(cmd, stack.CLIENT_CPUS), check=False).returncode
+    cpu0, t0 = (server_cpu(server), time.monotonic()) if server else (0, 0)
+    rc = subprocess.run(stack.pinned(cmd, stack.CLIENT_CPUS), check=False).returncode
+    if server:
+        used, wall = server_cpu(server) - cpu0, time.monotonic() - t0
+        log(
+            f"server side (gunicorn + PostgreSQL) used {used:.1f} CPU s in {wall:.0f} s of the whole client run "
+            f"({used / wall:.2f} cores on average; a PostgreSQL restart loses its counts)"
+        )
+    return rc
 
 
 def check(*extra: str) -> int:
@@ -194,7 +227,7 @@ def exam_day(chaos: bool = False) -> int:
         thread = threading.Thread(target=monkey, daemon=True)
         thread.start()
     try:
-        rc = client(args)
+        rc = client(args, server)
     finally:
         stop.set()
         server.stop()
@@ -212,7 +245,7 @@ def spike() -> int:
     conditions("start spike")
     server = Server()
     try:
-        rc = client(["spike", "--connections", os.environ.get("CONNECTIONS", "1000")])
+        rc = client(["spike", "--connections", os.environ.get("CONNECTIONS", "1000")], server)
     finally:
         server.stop()
     return rc
