@@ -95,7 +95,10 @@ class Load:
         self.args = args
         self.run = run
         self.stats = Stats()
-        self.ledger = open(args.ledger, "w") if getattr(args, "ledger", None) else None  # noqa: SIM115
+        # line-buffered: an interrupted run keeps what it was told
+        self.ledger = open(args.ledger, "w", buffering=1) if getattr(args, "ledger", None) else None  # noqa: SIM115
+        self.in_flight = 0
+        self.acks = 0
         self.stale_ok = 0
         self.stale_violation = 0
         self.examinees = [Examinee(i, e["user"], e["token"]) for i, e in enumerate(run["examinees"])]
@@ -108,14 +111,17 @@ class Load:
     async def request(self, session, method, url, op, headers, retry=False, **kw):
         """One request, retried while `retry` and the answer is a connection error, a timeout or a 5xx (as
         the app does). Returns (status, json or None); status 0 when it never got an answer."""
+        backoff = 1.0
         while True:
             started = time.monotonic()
+            self.in_flight += 1
             try:
                 async with session.request(method, url, headers=headers, **kw) as r:
                     text = await r.text()
                     self.stats.record(op, started, r.status, text)
                     if r.status >= 500 and retry and not self.stopping_hard():
-                        await asyncio.sleep(1 + self.rng.random())
+                        await asyncio.sleep(backoff * (1 + self.rng.random()))
+                        backoff = min(30.0, backoff * 2)
                         continue
                     try:
                         return r.status, json.loads(text) if text else None
@@ -125,7 +131,10 @@ class Load:
                 self.stats.record(op, started, type(exc).__name__, repr(exc))
                 if not retry or self.stopping_hard():
                     return 0, None
-                await asyncio.sleep(1 + self.rng.random())
+                await asyncio.sleep(backoff * (1 + self.rng.random()))
+                backoff = min(30.0, backoff * 2)
+            finally:
+                self.in_flight -= 1
 
     def stopping_hard(self):
         return time.monotonic() > self.hard_end
@@ -183,6 +192,7 @@ class Load:
                 stored=[body["client_epoch"], body["seq"]],
             )
             ex.acked[answer["question"]].append(answer)
+            self.acks += 1
         return status, body
 
     async def answer_worker(self, session, ex):
@@ -366,11 +376,24 @@ class Load:
                 usage0 = resource.getrusage(resource.RUSAGE_SELF)
 
             marker = asyncio.create_task(mark_usage())
+
+            async def progress():
+                while True:
+                    await asyncio.sleep(30)
+                    errors = sum(c for c in self.stats.errors.values())
+                    print(
+                        f"[client] {time.monotonic() - warm:6.0f} s after warm-up: {self.acks} saves acknowledged, "
+                        f"{self.in_flight} requests in flight or backing off, {errors} errors so far",
+                        flush=True,
+                    )
+
+            ticker = asyncio.create_task(progress())
             off = asyncio.create_task(self.offline())
             await asyncio.gather(*(self.examinee_loop(session, ex, end) for ex in ready))
             usage1 = resource.getrusage(resource.RUSAGE_SELF)
             await marker
             off.cancel()
+            ticker.cancel()
             cpu = (usage1.ru_utime + usage1.ru_stime - usage0.ru_utime - usage0.ru_stime) / max(
                 1e-9, time.monotonic() - warm
             )
