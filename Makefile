@@ -5,6 +5,7 @@ MANAGE := $(PY) backend/manage.py
 STAMP := .venv/.installed
 
 .PHONY: demo test install render-deps services services-down migrate seed lint openapi openapi-check messages bench clean-run web web-test web-e2e web-e2e-ci
+.PHONY: demo test install render-deps services services-down migrate seed lint openapi openapi-check messages bench clean-run web web-test web-e2e load-deps load-exam-day load-spike load-chaos load-down
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(PY) || python3 -m venv .venv
@@ -66,6 +67,29 @@ bench: migrate
 	$(PY) tests/perf/bench_assessment_stats.py
 	$(PY) tests/perf/bench_faces.py
 	$(PY) tests/perf/bench_upload_url.py
+
+# --- load scenarios of issue 5 (tests/perf/load, docs/decisions/0019): private durable PostgreSQL + Redis
+# under .load/, gunicorn, an asyncio load client on its own core. EXAMINEES, DURATION (minutes), WORKERS.
+LOAD_STAMP := .venv/.load-installed
+
+$(LOAD_STAMP): pyproject.toml requirements/constraints.txt $(STAMP)
+	$(PY) -m pip install -q --disable-pip-version-check -c requirements/constraints.txt -e '.[dev,perf]'
+	@touch $(LOAD_STAMP)
+
+load-deps: $(LOAD_STAMP)
+
+load-exam-day: services load-deps
+	$(PY) tests/perf/load/run.py exam-day
+
+load-spike: services load-deps
+	$(PY) tests/perf/load/run.py spike
+
+load-chaos: services load-deps
+	$(PY) tests/perf/load/run.py chaos
+
+# stops the private load services (the shared ones of `make services` are not touched)
+load-down:
+	$(PY) tests/perf/load/stack.py down
 
 # --- the browser app (web/): Vue 3 + Vite, Node 20 from the machine ----------------------------------
 WEB_STAMP := web/node_modules/.installed
