@@ -111,18 +111,23 @@ def _jpeg(image: np.ndarray, variant: int) -> bytes:
 
 
 def seed_proctoring(*, password_hash: str) -> str | None:
-    """The proctored sitting and its attempts; None when already there (idempotent) or when the demo province
-    is not seeded."""
-    from exams.models import Sitting
-
+    """The demo's proctored sitting at Hangzhou No.1 Hospital (found by its demo accounts); None when already
+    there (idempotent) or when the demo province is not seeded."""
     from accounts.models import Membership, User
-    from demo.exams import QUESTIONS
 
     affairs = Membership.objects.select_related("organization").filter(user__username="hz1_affairs").first()
     admin = User.objects.filter(username="hz1_admin").first()
     if affairs is None or admin is None:
         return None
-    hospital = affairs.organization
+    return seed_proctored_sitting(hospital=affairs.organization, admin=admin, password_hash=password_hash)
+
+
+def seed_proctored_sitting(*, hospital, admin, password_hash: str) -> str | None:
+    """The proctored sitting of `hospital` with its three attempts; None when it exists already."""
+    from exams.models import Sitting
+
+    from demo.exams import QUESTIONS
+
     if Sitting.objects.filter(owner=hospital, name=SITTING_NAME).exists():
         return None
     with transaction.atomic():

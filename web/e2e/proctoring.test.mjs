@@ -116,3 +116,38 @@ test('a second reviewer confirms the cheating verdict and the attempt is void', 
   assert.match(await table.innerText(), /已作废/)
   assert.deepEqual(problems.filter((p) => !/favicon/.test(p)), [])
 })
+
+test('the hospital administers its own proctored exam through its tenant API', async () => {
+  const third = await launch()
+  try {
+    const { page, problems } = third
+    const tenantCalls = []
+    page.on('request', (req) => {
+      if (/\/h\/[^/]+\/api\/v1\/exams\//.test(req.url())) tenantCalls.push(req.url())
+    })
+    await login(page, 'hz1_admin')
+    for (const [menu, table, name] of [
+      ['menu-exam-banks', 'banks-table', 'exams-01-banks'],
+      ['menu-exam-questions', 'questions-table', 'exams-02-questions'],
+      ['menu-exam-blueprints', 'blueprints-table', 'exams-03-blueprints'],
+      ['menu-exam-sittings', 'sittings-table', 'exams-04-sittings'],
+      ['menu-exam-attempts', 'attempts-table', 'exams-05-attempts'],
+    ]) {
+      await page.locator(`[data-test=${menu}]`).click()
+      await page.locator(`[data-test=${table}] .el-table__body .el-table__row`).first().waitFor({ timeout: 15000 })
+      await screenshot(page, name)
+    }
+    assert.ok(tenantCalls.length >= 5, 'the exam pages use the tenant API')
+
+    // The proctored sitting's settings, read from the proctoring API.
+    await page.locator('[data-test=menu-exam-sittings]').click()
+    await page.locator('.el-table__body [data-test=sitting-proctoring]').first().click()
+    const settings = page.locator('[data-test=proctoring-settings]')
+    await settings.waitFor()
+    await page.waitForFunction(() => document.querySelector('[data-test=proctoring-settings] .el-switch')?.classList.contains('is-checked'), null, { timeout: 10000 })
+    await screenshot(page, 'exams-06-proctoring-settings')
+    assert.deepEqual(problems.filter((p) => !/favicon/.test(p)), [])
+  } finally {
+    await third.browser.close()
+  }
+})
