@@ -54,7 +54,7 @@ messages: install
 		--ignore "*/migrations/*" --ignore "tests/*"
 	cd backend && ../$(MANAGE) compilemessages -l en
 
-test: services lint openapi-check web-test
+test: services lint openapi-check web-test mp-test
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	.venv/bin/pytest -q
 
@@ -84,3 +84,15 @@ web-test: $(WEB_STAMP)
 web-e2e: $(WEB_STAMP)
 	bash web/scripts/ensure-chromium.sh
 	cd web && npm run --silent e2e
+
+# --- the WeChat mini-program (miniprogram/): TypeScript, Jest 30 + miniprogram-simulate, Node 20 ------------
+MP_STAMP := miniprogram/node_modules/.installed
+
+$(MP_STAMP): miniprogram/package.json miniprogram/package-lock.json
+	cd miniprogram && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(MP_STAMP)
+
+# Types match backend/openapi.yaml, every request is in the contract, the app type-checks, the tests pass.
+.PHONY: mp-test
+mp-test: $(MP_STAMP)
+	cd miniprogram && npm test
