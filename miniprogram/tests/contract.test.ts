@@ -76,7 +76,9 @@ test('unknown query parameters and fake replies that do not fit the documented r
   expect(checkRequest('GET', '/api/v1/me/exams/sittings/', {}, undefined, { page: '1', sort: 'x' })).toEqual([
     'GET /api/v1/me/exams/sittings/: query parameter sort not in the contract',
   ])
-  expect(checkReply('POST', '/api/v1/me/proctoring/snapshots/s/register/', 200, { id: 's' })[0]).toMatch(/reply\.index: required/)
+  expect(checkReply('POST', '/api/v1/me/proctoring/snapshots/s/register/', 200, { id: 's' })).toContain(
+    'POST /api/v1/me/proctoring/snapshots/{snapshot_id}/register/ reply.index: required',
+  )
   expect(checkReply('POST', '/api/v1/me/proctoring/snapshots/s/register/', 201, {})).toEqual([
     'POST /api/v1/me/proctoring/snapshots/{snapshot_id}/register/: reply 201 not documented',
   ])
