@@ -56,6 +56,7 @@ messages: install
 	cd backend && ../$(MANAGE) compilemessages -l en
 
 test: services lint openapi-check web-test web-e2e-ci
+test: services lint openapi-check web-test mp-test
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	.venv/bin/pytest -q
 
@@ -117,3 +118,14 @@ web-e2e: $(WEB_STAMP)
 web-e2e-ci: web services
 	bash web/scripts/ensure-chromium.sh
 	$(PY) infra/dev/e2e_stack.py run
+# --- the WeChat mini-program (miniprogram/): TypeScript, Jest 30 + miniprogram-simulate, Node 20 ------------
+MP_STAMP := miniprogram/node_modules/.installed
+
+$(MP_STAMP): miniprogram/package.json miniprogram/package-lock.json
+	cd miniprogram && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(MP_STAMP)
+
+# Types match backend/openapi.yaml, every request is in the contract, the app type-checks, the tests pass.
+.PHONY: mp-test
+mp-test: $(MP_STAMP)
+	cd miniprogram && npm test

@@ -8,7 +8,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'fs'
 import { join, relative } from 'path'
-import { bodyProblems, findOperation, operations, resolve } from './helpers/contract'
+import { bodyProblems, checkReply, checkRequest, findOperation, operations, resolve } from './helpers/contract'
 
 const ROOT = join(__dirname, '..')
 
@@ -70,4 +70,16 @@ test('the contract checker itself refuses an unknown field and a missing require
     'body.sequence: not in the schema',
   ])
   expect(findOperation('PATCH', '/api/v1/me/exams/attempts/a/answers/')).toBeNull()
+})
+
+test('unknown query parameters and fake replies that do not fit the documented reply are caught', () => {
+  expect(checkRequest('GET', '/api/v1/me/exams/sittings/', {}, undefined, { page: '1', sort: 'x' })).toEqual([
+    'GET /api/v1/me/exams/sittings/: query parameter sort not in the contract',
+  ])
+  expect(checkReply('POST', '/api/v1/me/proctoring/snapshots/s/register/', 200, { id: 's' })).toContain(
+    'POST /api/v1/me/proctoring/snapshots/{snapshot_id}/register/ reply.index: required',
+  )
+  expect(checkReply('POST', '/api/v1/me/proctoring/snapshots/s/register/', 201, {})).toEqual([
+    'POST /api/v1/me/proctoring/snapshots/{snapshot_id}/register/: reply 201 not documented',
+  ])
 })

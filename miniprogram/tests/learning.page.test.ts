@@ -42,7 +42,7 @@ beforeEach(() => {
     const key = b.question === 'p1' ? ['p1a'] : ['p2a']
     return { status: 200, data: { question: b.question, options: b.options, answered_at: '', applied: true, correct: JSON.stringify(b.options) === JSON.stringify(key), key, explanation: '见指南。', group_explanation: '' } }
   })
-  w.on('POST', '/api/v1/me/practice/favourites/', (req) => ({ status: 201, data: { id: 'fav-1', question: (req.data as { question: string }).question, kind: 'single', specialty: '内科', practice_category: 'clinical', difficulty: 1, created_at: '', content: null } }))
+  w.on('POST', '/api/v1/me/practice/favourites/', (req) => ({ status: 201, data: { id: 'fav-1', question: (req.data as { question: string }).question, kind: 'single', specialty: '内科', practice_category: 'clinical', difficulty: 1, created_at: '', content: { kind: 'single', stem: '高血压的诊断标准是', options: [{ key: 'A', text: '≥140/90' }], key: ['A'], explanation: '', chosen: [], subs: [] } } }))
   w.on('DELETE', '/api/v1/me/practice/favourites/{favourite_id}/', () => ({ status: 204 }))
   w.on('POST', '/api/v1/me/practice/sessions/{session_id}/submit/', () => ({ status: 200, data: { session: session('mock', { status: 'submitted', score: '2.00', passed: false }), items: items.map((i) => ({ ...i, key: [i.options[0].id], explanation: '解析', answer: [], correct: false })), remaining_seconds: 0 } }))
 })
@@ -104,7 +104,7 @@ test('wrong-answer book: open entries with key and chosen answer; 错题重练 s
 test('results of all cycles; the certificate is fetched through a fresh link and opened with the save menu', async () => {
   phone().on('GET', '/api/v1/me/cycles/', () => ({ status: 200, data: { count: 2, next: null, previous: null, results: [
     { id: 'e2', cycle_id: 'c2', cycle_code: '2026', cycle_name: '2026年度', cycle_status: 'open', organization_id: 'o', organization_name: '市一院', title: '', procedure: 'general', procedure_label: '一般程序', status: 'submitted', status_label: '已提交', test_score: null, makeup_test_score: null, total_score: null, result_level: '', result_label: '', finalized_at: null, certificate_serial: '' },
-    { id: 'e1', cycle_id: 'c1', cycle_code: '2024', cycle_name: '2024年度', cycle_status: 'closed', organization_id: 'o', organization_name: '市一院', title: '', procedure: 'general', procedure_label: '一般程序', status: 'finalized', status_label: '已确认', test_score: '86.00', makeup_test_score: null, total_score: '88.50', result_level: 'pass', result_label: '合格', finalized_at: '2024-12-01T00:00:00Z', certificate_serial: 'ZS-2024-1' },
+    { id: 'e1', cycle_id: 'c1', cycle_code: '2024', cycle_name: '2024年度', cycle_status: 'closed', organization_id: 'o', organization_name: '市一院', title: '', procedure: 'general', procedure_label: '一般程序', status: 'passed', status_label: '合格', test_score: '86.00', makeup_test_score: null, total_score: '88.50', result_level: 'pass', result_label: '合格', finalized_at: '2024-12-01T00:00:00Z', certificate_serial: 'ZS-2024-1' },
   ] } }))
   phone().on('GET', '/api/v1/me/certificates/', () => ({ status: 200, data: { count: 1, next: null, previous: null, results: [{ id: 'e1', cycle_id: 'c1', cycle_code: '2024', cycle_name: '2024年度', physician_name: '张三', organization_id: 'o', organization_name: '市一院', department_id: null, result_level: 'pass', certificate_status: 'valid', serial: 'ZS-2024-1', issued_at: '2024-12-02T00:00:00Z', revoked_at: null }] } }))
   phone().on('POST', '/api/v1/me/certificates/{enrolment_id}/download/', () => ({ status: 200, data: { url: 'https://store.test/pap/certificates/e1.pdf?sig=1', file_name: '证书.pdf' } }))

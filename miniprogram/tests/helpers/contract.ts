@@ -29,6 +29,7 @@ interface Operation {
   body: Schema | null
   bodyType: string | null
   parameters: { in: string; name: string; required?: boolean }[]
+  responses: Record<string, Schema | null>
 }
 
 let doc: { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, Schema> } } | null = null
@@ -47,7 +48,11 @@ export function operations(): Operation[] {
     const regex = new RegExp('^' + template.replace(/\{[^}]+\}/g, '[^/]+') + '$')
     for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
       const op = item[method] as
-        | { requestBody?: { content: Record<string, { schema: Schema }> }; parameters?: Operation['parameters'] }
+        | {
+            requestBody?: { content: Record<string, { schema: Schema }> }
+            parameters?: Operation['parameters']
+            responses?: Record<string, { content?: Record<string, { schema: Schema }> }>
+          }
         | undefined
       if (!op) continue
       const content = op.requestBody?.content ?? {}
@@ -59,6 +64,9 @@ export function operations(): Operation[] {
         body: bodyType ? content[bodyType].schema : null,
         bodyType,
         parameters: op.parameters ?? [],
+        responses: Object.fromEntries(
+          Object.entries(op.responses ?? {}).map(([code, r]) => [code, r.content?.['application/json']?.schema ?? null]),
+        ),
       })
     }
   }
@@ -83,18 +91,18 @@ export function findOperation(method: string, path: string): Operation | null {
 }
 
 /** Problems of a JSON body against a schema: unknown fields, missing required ones, wrong enum values. */
-export function bodyProblems(schema: Schema, body: unknown, where = 'body'): string[] {
+export function bodyProblems(schema: Schema, body: unknown, where = 'body', reply = false): string[] {
   const s = resolve(schema)
   const out: string[] = []
-  if (body === null || body === undefined) return s.nullable ? [] : [`${where}: missing`]
+  if (body === null || body === undefined) return schema.nullable || s.nullable ? [] : [`${where}: missing`]
   if (s.oneOf) {
-    const fits = s.oneOf.some((alt) => bodyProblems(alt, body, where).length === 0)
+    const fits = s.oneOf.some((alt) => bodyProblems(alt, body, where, reply).length === 0)
     return fits ? [] : [`${where}: fits none of the alternatives`]
   }
   if (s.enum) return s.enum.includes(body) ? [] : [`${where}: ${JSON.stringify(body)} not in ${JSON.stringify(s.enum)}`]
   if (s.type === 'array' && s.items) {
     if (!Array.isArray(body)) return [`${where}: not an array`]
-    body.forEach((v, i) => out.push(...bodyProblems(s.items!, v, `${where}[${i}]`)))
+    body.forEach((v, i) => out.push(...bodyProblems(s.items!, v, `${where}[${i}]`, reply)))
     return out
   }
   if (s.properties) {
@@ -102,8 +110,8 @@ export function bodyProblems(schema: Schema, body: unknown, where = 'body'): str
     const obj = body as Record<string, unknown>
     for (const k of Object.keys(obj)) {
       if (!(k in s.properties)) out.push(`${where}.${k}: not in the schema`)
-      else if (s.properties[k].readOnly) out.push(`${where}.${k}: read-only`)
-      else out.push(...bodyProblems(s.properties[k], obj[k], `${where}.${k}`))
+      else if (s.properties[k].readOnly && !reply) out.push(`${where}.${k}: read-only`)
+      else out.push(...bodyProblems(s.properties[k], obj[k], `${where}.${k}`, reply))
     }
     for (const k of s.required ?? []) if (!(k in obj)) out.push(`${where}.${k}: required`)
     return out
@@ -115,10 +123,19 @@ export function bodyProblems(schema: Schema, body: unknown, where = 'body'): str
 }
 
 /** Check one request; returns the problems (empty when it is in the contract). */
-export function checkRequest(method: string, path: string, header: Record<string, string>, body: unknown): string[] {
+export function checkRequest(
+  method: string,
+  path: string,
+  header: Record<string, string>,
+  body: unknown,
+  query: Record<string, string> = {},
+): string[] {
   const op = findOperation(method, path)
   if (!op) return [`${method} ${path}: no such operation in backend/openapi.yaml`]
   const out: string[] = []
+  for (const k of Object.keys(query)) {
+    if (!op.parameters.some((p) => p.in === 'query' && p.name === k)) out.push(`${method} ${op.template}: query parameter ${k} not in the contract`)
+  }
   for (const p of op.parameters) {
     if (p.in === 'header' && p.required && !(p.name in header)) out.push(`${method} ${op.template}: header ${p.name} required`)
   }
@@ -128,4 +145,17 @@ export function checkRequest(method: string, path: string, header: Record<string
     out.push(`${method} ${op.template}: sends a body the operation does not take`)
   }
   return out
+}
+
+/**
+ * Problems of a fake reply against the documented reply of its operation (so the fakes the tests run against
+ * look like the platform): a 2xx status the operation does not document, or a JSON body that does not fit.
+ */
+export function checkReply(method: string, path: string, status: number, body: unknown): string[] {
+  const op = findOperation(method, path)
+  if (!op || status < 200 || status >= 300) return []
+  if (!(String(status) in op.responses)) return [`${method} ${op.template}: reply ${status} not documented`]
+  const schema = op.responses[String(status)]
+  if (!schema) return []
+  return bodyProblems(schema, body, 'reply', true).map((m) => `${method} ${op.template} ${m}`)
 }

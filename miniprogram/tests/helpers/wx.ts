@@ -4,7 +4,7 @@
  * contract, and can go offline), wx.login, the camera, the file system, permissions and the UI calls.
  * It lives on globalThis so that `jest.resetModules()` (a restarted app) keeps the same phone.
  */
-import { checkRequest } from './contract'
+import { checkReply, checkRequest } from './contract'
 
 export const BASE = 'http://127.0.0.1:8000'
 export const STORE = 'https://store.test'
@@ -113,12 +113,14 @@ export class FakeWx {
     const req: Req = { method, url, path: pathPart, template: route?.template ?? pathPart, params, query, header, data }
     this.calls.push(req)
     if (url.startsWith(BASE)) {
-      const problems = checkRequest(method, pathPart, header, method === 'GET' ? undefined : data)
+      const problems = checkRequest(method, pathPart, header, method === 'GET' ? undefined : data, query)
       this.violations.push(...problems)
       if (!header['Accept-Language']) this.violations.push(`${method} ${pathPart}: no Accept-Language`)
     }
     if (!route) return err(599, 'unrouted', `no fake for ${method} ${pathPart}`)
-    return route.handler(req)
+    const res = await route.handler(req)
+    if (url.startsWith(BASE)) this.violations.push(...checkReply(method, pathPart, res.status, res.data).map((m) => `(fake) ${m}`))
+    return res
   }
 
   /** The `wx` object the app sees. */
