@@ -3819,6 +3819,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/h/{tenant_slug}/api/v1/approvals/chains/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The hospital's approval chains, every version; POST saves a new version of a type's chain. */
+        get: operations["approvals_chains_list"];
+        put?: never;
+        /** @description The hospital's approval chains, every version; POST saves a new version of a type's chain. */
+        post: operations["approvals_chains_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/chains/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["approvals_chains_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/queue/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Requests waiting for the caller's decision. */
+        get: operations["approvals_queue_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/requests/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Requests within the caller's reach: applied for, acted on, or (approvals.configure) all of the hospital. */
+        get: operations["approvals_requests_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/requests/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["approvals_requests_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/requests/{id}/decide/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["approvals_requests_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/requests/{id}/resubmit/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The applicant resubmits a returned request (facts are recomputed by the application type, never taken
+         *     from the client).
+         */
+        post: operations["approvals_requests_resubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/requests/{id}/withdraw/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["approvals_requests_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/types/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Application types that can have an approval chain (registered by the hospital modules). */
+        get: operations["approvals_types_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/h/{tenant_slug}/api/v1/archives/": {
         parameters: {
             query?: never;
@@ -5173,6 +5326,18 @@ export interface components {
         };
         AccountsResetPasswordErrorResponse400: components["schemas"]["ParseErrorResponse"];
         AccountsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /**
+         * @description * `submit` - 提交
+         *     * `approve` - 同意
+         *     * `auto_approve` - 自动通过
+         *     * `reject` - 驳回
+         *     * `return` - 退回修改
+         *     * `withdraw` - 撤回
+         *     * `resubmit` - 重新提交
+         *     * `remind` - 超时提醒
+         * @enum {string}
+         */
+        ActionEnum: "submit" | "approve" | "auto_approve" | "reject" | "return" | "withdraw" | "resubmit" | "remind";
         AdverseRecordImportInputRequest: {
             /**
              * Format: binary
@@ -5258,6 +5423,533 @@ export interface components {
         };
         AdverseRecordsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
         AdverseRecordsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ApprovalChainCreateInputRequest: {
+            type_code: string;
+            /** @default  */
+            note: string;
+            steps: components["schemas"]["ApprovalStepInputRequest"][];
+        };
+        ApprovalChainOutput: {
+            /** Format: uuid */
+            id: string;
+            type_code: string;
+            version: number;
+            is_active: boolean;
+            note: string;
+            /** Format: uuid */
+            created_by_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            steps: components["schemas"]["ApprovalStepOutput"][];
+        };
+        ApprovalCommentInputRequest: {
+            /** @default  */
+            comment: string;
+        };
+        ApprovalDecideInputRequest: {
+            decision: components["schemas"]["ApprovalDecisionEnum"];
+            /** @default  */
+            comment: string;
+        };
+        /**
+         * @description * `approve` - 同意
+         *     * `reject` - 驳回
+         *     * `return` - 退回修改
+         * @enum {string}
+         */
+        ApprovalDecisionEnum: "approve" | "reject" | "return";
+        ApprovalHistoryOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            actor_id: string | null;
+            readonly actor_name: string;
+            round: number;
+            position: number | null;
+            action: components["schemas"]["ActionEnum"];
+            from_status: string;
+            to_status: string;
+            comment: string;
+        };
+        ApprovalRequestDetailOutput: {
+            /** Format: uuid */
+            id: string;
+            type_code: string;
+            readonly type_label: string;
+            title: string;
+            /** Format: uuid */
+            subject_id: string;
+            status: components["schemas"]["ApprovalRequestStatusEnum"];
+            /** Format: uuid */
+            chain_id: string;
+            chain_version: number;
+            round: number;
+            current_step: number | null;
+            readonly current_step_name: string;
+            /** Format: date-time */
+            step_due_at: string | null;
+            /** Format: uuid */
+            applicant_id: string;
+            readonly applicant_name: string;
+            /** Format: uuid */
+            applicant_department_id: string | null;
+            /** Format: date-time */
+            submitted_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+            facts: unknown;
+            steps: components["schemas"]["ApprovalStepOutput"][];
+            readonly tasks: components["schemas"]["ApprovalTaskOutput"][];
+            readonly history: components["schemas"]["ApprovalHistoryOutput"][];
+            readonly can_decide: boolean;
+        };
+        ApprovalRequestOutput: {
+            /** Format: uuid */
+            id: string;
+            type_code: string;
+            readonly type_label: string;
+            title: string;
+            /** Format: uuid */
+            subject_id: string;
+            status: components["schemas"]["ApprovalRequestStatusEnum"];
+            /** Format: uuid */
+            chain_id: string;
+            chain_version: number;
+            round: number;
+            current_step: number | null;
+            readonly current_step_name: string;
+            /** Format: date-time */
+            step_due_at: string | null;
+            /** Format: uuid */
+            applicant_id: string;
+            readonly applicant_name: string;
+            /** Format: uuid */
+            applicant_department_id: string | null;
+            /** Format: date-time */
+            submitted_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        /**
+         * @description * `pending` - 审批中
+         *     * `returned` - 已退回修改
+         *     * `approved` - 已通过
+         *     * `rejected` - 已驳回
+         *     * `withdrawn` - 已撤回
+         * @enum {string}
+         */
+        ApprovalRequestStatusEnum: "pending" | "returned" | "approved" | "rejected" | "withdrawn";
+        ApprovalStepInputRequest: {
+            name: string;
+            approver_kind: components["schemas"]["ApproverKindEnum"];
+            /** @default  */
+            role: string;
+            user_ids?: string[];
+            /** @default any */
+            mode: components["schemas"]["ApprovalStepModeEnum"];
+            /** @description {"all"|"any": [{"fact": "applicant_title", "op": "in", "value": ["主任医师"]}, ...]} */
+            auto_rule?: unknown;
+            due_hours?: number | null;
+        };
+        /**
+         * @description * `any` - 任一人审批
+         *     * `all` - 会签（全部同意）
+         * @enum {string}
+         */
+        ApprovalStepModeEnum: "any" | "all";
+        ApprovalStepOutput: {
+            position: number;
+            name: string;
+            approver_kind: components["schemas"]["ApproverKindEnum"];
+            role: string;
+            user_ids: string[];
+            mode: components["schemas"]["ApprovalStepModeEnum"];
+            auto_rule: unknown;
+            due_hours: number | null;
+        };
+        ApprovalTaskOutput: {
+            round: number;
+            position: number;
+            /** Format: uuid */
+            user_id: string;
+            readonly user_name: string;
+            decision: string;
+            comment: string;
+            /** Format: date-time */
+            decided_at: string | null;
+        };
+        ApprovalTypeOutput: {
+            code: string;
+            label: string;
+            fact_names: string[];
+        };
+        ApprovalsChainsCreateError: components["schemas"]["ApprovalsChainsCreateNonFieldErrorsErrorComponent"] | components["schemas"]["ApprovalsChainsCreateTypeCodeErrorComponent"] | components["schemas"]["ApprovalsChainsCreateNoteErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsNonFieldErrorsErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXNameErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXApproverKindErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXRoleErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXUserIdsErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXUserIdsINDEXErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXModeErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXAutoRuleErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXDueHoursErrorComponent"];
+        ApprovalsChainsCreateErrorResponse400: components["schemas"]["ApprovalsChainsCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ApprovalsChainsCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ApprovalsChainsCreateNoteErrorComponent: {
+            /**
+             * @description * `note` - note (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "note";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXApproverKindErrorComponent: {
+            /**
+             * @description * `steps.INDEX.approver_kind` - steps.INDEX.approver_kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.approver_kind";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXAutoRuleErrorComponent: {
+            /**
+             * @description * `steps.INDEX.auto_rule` - steps.INDEX.auto_rule (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.auto_rule";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXDueHoursErrorComponent: {
+            /**
+             * @description * `steps.INDEX.due_hours` - steps.INDEX.due_hours (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.due_hours";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXModeErrorComponent: {
+            /**
+             * @description * `steps.INDEX.mode` - steps.INDEX.mode (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.mode";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXNameErrorComponent: {
+            /**
+             * @description * `steps.INDEX.name` - steps.INDEX.name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `steps.INDEX.non_field_errors` - steps.INDEX.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXRoleErrorComponent: {
+            /**
+             * @description * `steps.INDEX.role` - steps.INDEX.role (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.role";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXUserIdsErrorComponent: {
+            /**
+             * @description * `steps.INDEX.user_ids` - steps.INDEX.user_ids (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.user_ids";
+            /**
+             * @description * `max_length` - max_length
+             *     * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "max_length" | "not_a_list" | "null";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXUserIdsINDEXErrorComponent: {
+            /**
+             * @description * `steps.INDEX.user_ids.INDEX` - steps.INDEX.user_ids.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.user_ids.INDEX";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `steps.non_field_errors` - steps.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.non_field_errors";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        ApprovalsChainsCreateTypeCodeErrorComponent: {
+            /**
+             * @description * `type_code` - type_code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "type_code";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ApprovalsChainsCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ApprovalsChainsCreateError"][];
+        };
+        ApprovalsChainsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ApprovalsChainsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ApprovalsQueueListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ApprovalsRequestsDecideCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ApprovalsRequestsDecideDecisionErrorComponent: {
+            /**
+             * @description * `decision` - decision (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "decision";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        ApprovalsRequestsDecideError: components["schemas"]["ApprovalsRequestsDecideNonFieldErrorsErrorComponent"] | components["schemas"]["ApprovalsRequestsDecideDecisionErrorComponent"] | components["schemas"]["ApprovalsRequestsDecideCommentErrorComponent"];
+        ApprovalsRequestsDecideErrorResponse400: components["schemas"]["ApprovalsRequestsDecideValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ApprovalsRequestsDecideNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ApprovalsRequestsDecideValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ApprovalsRequestsDecideError"][];
+        };
+        ApprovalsRequestsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ApprovalsRequestsResubmitCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ApprovalsRequestsResubmitError: components["schemas"]["ApprovalsRequestsResubmitNonFieldErrorsErrorComponent"] | components["schemas"]["ApprovalsRequestsResubmitCommentErrorComponent"];
+        ApprovalsRequestsResubmitErrorResponse400: components["schemas"]["ApprovalsRequestsResubmitValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ApprovalsRequestsResubmitNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ApprovalsRequestsResubmitValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ApprovalsRequestsResubmitError"][];
+        };
+        ApprovalsRequestsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ApprovalsRequestsWithdrawCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ApprovalsRequestsWithdrawError: components["schemas"]["ApprovalsRequestsWithdrawNonFieldErrorsErrorComponent"] | components["schemas"]["ApprovalsRequestsWithdrawCommentErrorComponent"];
+        ApprovalsRequestsWithdrawErrorResponse400: components["schemas"]["ApprovalsRequestsWithdrawValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ApprovalsRequestsWithdrawNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ApprovalsRequestsWithdrawValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ApprovalsRequestsWithdrawError"][];
+        };
+        ApprovalsTypesListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /**
+         * @description * `role` - 按角色
+         *     * `department_head` - 申请人所在科室主任
+         *     * `users` - 指定人员
+         * @enum {string}
+         */
+        ApproverKindEnum: "role" | "department_head" | "users";
         ArchiveCreateInputRequest: {
             /** Format: uuid */
             physician_id: string;
@@ -12994,9 +13686,12 @@ export interface components {
          *     * `result_published` - 考核结果公示
          *     * `phase_started` - 阶段开始
          *     * `deadline_approaching` - 截止提醒
+         *     * `approval_pending` - 待审批
+         *     * `approval_overdue` - 审批超时提醒
+         *     * `approval_decided` - 审批结果
          * @enum {string}
          */
-        NotificationKindEnum: "submission_returned" | "result_published" | "phase_started" | "deadline_approaching";
+        NotificationKindEnum: "submission_returned" | "result_published" | "phase_started" | "deadline_approaching" | "approval_pending" | "approval_overdue" | "approval_decided";
         NotificationLinkOutput: {
             type: components["schemas"]["NotificationLinkTypeEnum"];
             /** Format: uuid */
@@ -13007,9 +13702,10 @@ export interface components {
          *     * `review_department` - 科室评定
          *     * `review_institution` - 机构审核
          *     * `review_body` - 考核机构复核
+         *     * `approval_request` - 审批申请
          * @enum {string}
          */
-        NotificationLinkTypeEnum: "my_enrolment" | "review_department" | "review_institution" | "review_body";
+        NotificationLinkTypeEnum: "my_enrolment" | "review_department" | "review_institution" | "review_body" | "approval_request";
         NotificationOutput: {
             /** Format: uuid */
             id: string;
@@ -13704,6 +14400,36 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["AdverseRecordOutput"][];
+        };
+        PaginatedApprovalChainOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ApprovalChainOutput"][];
+        };
+        PaginatedApprovalRequestOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ApprovalRequestOutput"][];
         };
         PaginatedArchiveOutputList: {
             /** @example 123 */
@@ -37080,6 +37806,746 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReviewsInstitutionBulkApproveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_chains_list: {
+        parameters: {
+            query?: {
+                active?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                type_code?: string;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedApprovalChainOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsChainsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_chains_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalChainCreateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ApprovalChainCreateInputRequest"];
+                "multipart/form-data": components["schemas"]["ApprovalChainCreateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalChainOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsChainsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_chains_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalChainOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsChainsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_queue_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                type_code?: string;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedApprovalRequestOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsQueueListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_requests_list: {
+        parameters: {
+            query?: {
+                mine?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                status?: "approved" | "pending" | "rejected" | "returned" | "withdrawn";
+                type_code?: string;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedApprovalRequestOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsRequestsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_requests_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalRequestDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsRequestsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_requests_decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalDecideInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ApprovalDecideInputRequest"];
+                "multipart/form-data": components["schemas"]["ApprovalDecideInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalRequestDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsRequestsDecideErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_requests_resubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApprovalCommentInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ApprovalCommentInputRequest"];
+                "multipart/form-data": components["schemas"]["ApprovalCommentInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalRequestDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsRequestsResubmitErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_requests_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApprovalCommentInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ApprovalCommentInputRequest"];
+                "multipart/form-data": components["schemas"]["ApprovalCommentInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalRequestDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsRequestsWithdrawErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_types_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalTypeOutput"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsTypesListErrorResponse400"];
                 };
             };
             401: {
