@@ -154,6 +154,9 @@ def test_queue_decide_and_detail_through_the_api(world, staff):
         f"{BASE}/requests/{request.pk}/decide/", {"decision": "approve"}, format="json"
     )
     assert done.json()["status"] == "approved"
+    decided_rows = AuditEvent.objects.filter(action="approvals.decided", target_id=str(request.pk))
+    assert sorted(decided_rows.values_list("actor_name", flat=True)) == ["ap_c1", "ap_c2", "ap_head"]
+    assert decided_rows.get(actor_name="ap_c2").schema_name == world.tenant_a.schema_name
 
     # the applicant reads the detail with its complete history
     detail = login("doctor_a").get(f"{BASE}/requests/{request.pk}/")
@@ -182,6 +185,7 @@ def test_request_routes_authorization_matrix(world, staff):
     make_chain(world, [step("科室审核", "department_head")])
     request = submit(world, staff)
     before = counts(world)
+    audits = AuditEvent.objects.filter(action__startswith="approvals.").count()
     detail = f"{BASE}/requests/{request.pk}/"
     decide = f"{BASE}/requests/{request.pk}/decide/"
 
@@ -197,8 +201,9 @@ def test_request_routes_authorization_matrix(world, staff):
     # a member of A with no part in the request: 404
     assert login("ap_outsider").get(detail).status_code == 404
     assert login("ap_outsider").post(decide, {"decision": "approve"}, format="json").status_code == 404
-    # nothing changed
+    # nothing changed, nothing audited
     assert counts(world) == before
+    assert AuditEvent.objects.filter(action__startswith="approvals.").count() == audits
 
     # own: the approver 200, and medical affairs oversees every request of the hospital
     assert login("ap_head").get(detail).status_code == 200

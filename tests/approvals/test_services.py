@@ -427,3 +427,27 @@ def test_request_for_subject_selector(world, staff):
     request = submit(world, staff)
     found = in_a(world, selectors.approval_request_for_subject, type_code=TYPE, subject_id=request.subject_id)
     assert found.pk == request.pk
+
+
+def test_the_beat_fan_out_reaches_every_ready_hospital(world, staff):
+    from approvals.tasks import approvals_reminders_fanout
+
+    from config.celery import app
+
+    # given an overdue step in hospital A (due within 1 hour, submitted 2 hours "ago")
+    make_chain(world, [step("医务部审核", "role", role="medical_affairs", due_hours=1)])
+    request = submit(world, staff)
+    with tenant_context(world.tenant_a):
+        ApprovalRequest.objects.filter(pk=request.pk).update(step_due_at=timezone.now() - timedelta(hours=1))
+
+    # when beat's public task runs (the per-tenant tasks executed in this process)
+    app.conf.task_always_eager = True
+    try:
+        queued = approvals_reminders_fanout()
+    finally:
+        app.conf.task_always_eager = False
+
+    # then every ready tenant was visited and A's medical affairs were reminded
+    assert queued >= 2
+    reminded = Notification.objects.filter(subject_id=request.pk, kind="approval_overdue")
+    assert set(reminded.values_list("recipient_id", flat=True)) == {staff.ma1.pk, staff.ma2.pk}

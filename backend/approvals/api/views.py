@@ -163,7 +163,9 @@ class ApprovalDecideView(APIView):
     def post(self, request, pk=None, **kwargs):
         data = ApprovalDecideInput(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.approval_decide(actor=get_actor(request), request_id=pk, **data.validated_data)
+        result = services.approval_decide(
+            actor=get_actor(request), request_id=pk, http_request=request, **data.validated_data
+        )
         return Response(_detail(request, result))
 
 
@@ -178,7 +180,9 @@ class ApprovalWithdrawView(APIView):
     def post(self, request, pk=None, **kwargs):
         data = ApprovalCommentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.approval_withdraw(actor=get_actor(request), request_id=pk, **data.validated_data)
+        result = services.approval_withdraw(
+            actor=get_actor(request), request_id=pk, http_request=request, **data.validated_data
+        )
         return Response(_detail(request, result))
 
 
@@ -196,5 +200,7 @@ class ApprovalResubmitView(APIView):
     def post(self, request, pk=None, **kwargs):
         data = ApprovalCommentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.approval_resubmit(actor=get_actor(request), request_id=pk, **data.validated_data)
+        result = services.approval_resubmit(
+            actor=get_actor(request), request_id=pk, http_request=request, **data.validated_data
+        )
         return Response(_detail(request, result))
