@@ -87,6 +87,22 @@ def validate(rule) -> None:
     walk(rule, 1)
 
 
+def facts_named(rule) -> set[str]:
+    """The fact names a (valid) rule reads."""
+    if not rule:
+        return set()
+    if "all" in rule or "any" in rule:
+        return set().union(*(facts_named(child) for child in rule.get("all", rule.get("any"))))
+    return {rule["fact"]}
+
+
+def validate_facts(rule, known) -> None:
+    """Refuse a rule that reads a fact the application type does not provide (a typo would never match)."""
+    unknown = sorted(facts_named(rule) - set(known))
+    if unknown:
+        raise _invalid(_("申请类型不提供该事实：%(fact)s") % {"fact": ", ".join(unknown)})
+
+
 def _condition(node: dict, facts: dict) -> bool:
     if node["fact"] not in facts:
         return False

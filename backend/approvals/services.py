@@ -76,7 +76,7 @@ def _region_path() -> str:
 # --- chains ------------------------------------------------------------------------------------------
 
 
-def _clean_step(index: int, step: dict, organization_id) -> dict:
+def _clean_step(index: int, step: dict, organization_id, fact_names=()) -> dict:
     attr = f"steps[{index}]"
     name = (step.get("name") or "").strip()
     if not name:
@@ -114,6 +114,8 @@ def _clean_step(index: int, step: dict, organization_id) -> dict:
         raise ApplicationError(_("办理时限无效。"), code="approval_step_invalid", attr=attr)
     auto_rule = step.get("auto_rule") or None
     rules.validate(auto_rule)
+    if fact_names:
+        rules.validate_facts(auto_rule, fact_names)
     return {
         "position": index,
         "name": name[:64],
@@ -135,7 +137,7 @@ def chain_create_version(
     Requests already submitted keep the version they started with. Errors: `approval_type_unknown` (no such
     registered type), `approval_chain_empty` (no step), `approval_step_invalid`, `approval_user_not_member`,
     `approval_rule_invalid` (attr names the step). Audited (`approvals.chain_created`)."""
-    get_type(type_code)
+    app_type = get_type(type_code)
     if not steps:
         raise ApplicationError(_("审批流程至少需要一个环节。"), code="approval_chain_empty", attr="steps")
     if len(steps) > MAX_STEPS:
@@ -143,7 +145,7 @@ def chain_create_version(
             _("审批环节不能超过 %(n)d 个。") % {"n": MAX_STEPS}, code="approval_chain_too_long", attr="steps"
         )
     organization_id = _organization_id()
-    cleaned = [_clean_step(i, step, organization_id) for i, step in enumerate(steps)]
+    cleaned = [_clean_step(i, step, organization_id, app_type.fact_names) for i, step in enumerate(steps)]
     # serialise concurrent edits of one type's chain: lock the active row (if any) before numbering
     list(ApprovalChain.objects.select_for_update().filter(type_code=type_code, is_active=True))
     ApprovalChain.objects.filter(type_code=type_code, is_active=True).update(

@@ -30,7 +30,7 @@ def calls():
             on_approved=lambda r: c.approved.append(r.pk),
             on_rejected=lambda r: c.rejected.append(r.pk),
             on_withdrawn=lambda r: c.withdrawn.append(r.pk),
-            fact_names=("applicant_title", "passed_exam"),
+            fact_names=("applicant_title", "passed_exam", "surgical_grade"),
         )
     )
     yield c

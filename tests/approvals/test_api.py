@@ -81,7 +81,11 @@ def test_chain_configuration_authorization_matrix(world, staff):
     assert detail.status_code == 200
     assert detail.json()["version"] == 1
     types = login("admin_a").get(f"{BASE}/types/").json()
-    assert {"code": TYPE, "label": "测试申请", "fact_names": ["applicant_title", "passed_exam"]} in types
+    assert {
+        "code": TYPE,
+        "label": "测试申请",
+        "fact_names": ["applicant_title", "passed_exam", "surgical_grade"],
+    } in types
 
 
 def test_chain_bad_input_is_one_error_shape_and_stores_nothing(world, staff):

@@ -408,6 +408,14 @@ def test_chain_validation(world, staff):
         )
     assert bad_rule.value.get_codes() == "approval_rule_invalid"
 
+    with pytest.raises(ApplicationError) as typo:
+        make_chain(
+            world,
+            [step("x", "department_head", auto_rule={"all": [{"fact": "applicant_titel", "op": "is_true"}]})],
+        )
+    assert typo.value.get_codes() == "approval_rule_invalid"
+    assert "applicant_titel" in str(typo.value.detail)
+
     with pytest.raises(ApplicationError) as unknown:
         in_a(
             world,
