@@ -281,6 +281,14 @@ SPECTACULAR_SETTINGS = {
         "ApprovalDecisionEnum": "approvals.enums.Decision.choices",
         "DecisionEnum": ["upheld", "overturned"],  # proctoring appeals: its name before approvals added one
         "ModeEnum": "practice.enums.SessionMode.choices",  # likewise
+        "CredentialingPrivilegeKindEnum": "credentialing.models.PrivilegeKind.choices",
+        "CredentialingApplicationStatusEnum": "credentialing.models.ApplicationStatus.choices",
+        "CredentialingGrantStatusEnum": "credentialing.models.GrantStatus.choices",
+        "CredentialingCategoryEnum": "credentialing.models.Category.choices",
+        "CredentialingDrugClassEnum": "credentialing.models.DrugClass.choices",
+        "CredentialingSpecialPracticeEnum": "credentialing.models.SpecialPractice.choices",
+        "CredentialingSecondmentKindEnum": "credentialing.models.SecondmentKind.choices",
+        "CredentialingReassessmentResultEnum": "credentialing.models.ReassessmentResult.choices",
     },
     "SERVE_URLCONF": "config.urls_schema",
     "POSTPROCESSING_HOOKS": [

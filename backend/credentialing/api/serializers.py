@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from credentialing.models import (
@@ -144,7 +145,8 @@ class ApplicationOutput(serializers.Serializer):
         p = self.context.get("physicians", {}).get(obj.physician_id)
         return p.name if p else ""
 
-    def get_approval(self, obj) -> ApprovalSummary | None:
+    @extend_schema_field(ApprovalSummary(allow_null=True))
+    def get_approval(self, obj):
         request = self.context.get("approvals", {}).get(obj.approval_request_id)
         return ApprovalSummary(request).data if request else None
 

@@ -11,11 +11,12 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import BearerTokenAuthentication
 from accounts.permissions import Perm
 from core import xlsx
 from core.errors import ApplicationError, NotFound, PermissionDenied
 from core.pagination import PageNumberPagination
-from core.permissions import get_actor
+from core.permissions import TenantAccess, get_actor
 from credentialing import selectors
 from credentialing.api import serializers as s
 from credentialing.models import DrugClass, Grant, PrivilegeKind, SpecialPractice
@@ -582,15 +583,23 @@ class ApiKeyAuthentication(BaseAuthentication):
 
 
 class IsHospitalSystem(BasePermission):
+    """A system with this hospital's key passes. A person (bearer token) is treated as on any tenant route (a
+    non-member gets 404) and then refused (403): the check is for systems, not for accounts."""
+
     def has_permission(self, request, view):
-        return isinstance(request.user, SystemCaller) and getattr(request, "tenant", None) is not None
+        if isinstance(request.user, SystemCaller):
+            return getattr(request, "tenant", None) is not None
+        if not (request.user and request.user.is_authenticated):
+            return False  # 401
+        TenantAccess().has_permission(request, view)
+        raise PermissionDenied()
 
 
 class PrivilegeCheckView(APIView):
     """May this physician perform this procedure / prescribe this drug class now? Called by the HIS and the
     anaesthesia system with a per-system API key; answers allowed or not with the reason (200 either way)."""
 
-    authentication_classes = [ApiKeyAuthentication]
+    authentication_classes = [ApiKeyAuthentication, BearerTokenAuthentication]
     permission_classes = [IsHospitalSystem]
 
     @extend_schema(
@@ -603,33 +612,14 @@ class PrivilegeCheckView(APIView):
         data = s.PrivilegeCheckInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        from physicians.models import Physician
-
-        lookup = {"organization_id": _org(request)}
-        if v.get("physician_id"):
-            lookup["pk"] = v["physician_id"]
-        elif v.get("licence_number"):
-            lookup["licence_number"] = v["licence_number"]
-        else:
-            raise ApplicationError(
-                _("请提供医师ID或执业证号。"), code="physician_required", attr="licence_number"
-            )
-        physician_id = Physician.objects.filter(**lookup).values_list("id", flat=True).first()
-        if physician_id is None:
-            answer = {
-                "allowed": False,
-                "reason": "unknown_physician",
-                "message": str(_("本院没有该医师。")),
-                "grant_id": None,
-                "valid_until": None,
-            }
-        else:
-            answer = check.privilege_check(
-                physician_id=physician_id,
-                procedure_code=v.get("procedure_code", ""),
-                drug_class=v.get("drug_class", ""),
-                level=v.get("level", ""),
-            )
+        answer = check.privilege_check(
+            organization_id=_org(request),
+            physician_id=v.get("physician_id"),
+            licence_number=v.get("licence_number", ""),
+            procedure_code=v.get("procedure_code", ""),
+            drug_class=v.get("drug_class", ""),
+            level=v.get("level", ""),
+        )
         return Response(answer)
 
 

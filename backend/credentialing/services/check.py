@@ -3,8 +3,10 @@ operation), and the API keys they authenticate with (stored as SHA-256, shown on
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Case, Exists, OuterRef, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +45,17 @@ def api_key_revoke(*, user, key_id, request=None) -> ApiKey:
 def api_key_authenticate(raw: str) -> ApiKey | None:
     if not raw or not raw.startswith(KEY_PREFIX):
         return None
-    return ApiKey.objects.filter(key_hash=key_hash(raw), revoked_at__isnull=True).only("id", "name").first()
+    key = (
+        ApiKey.objects.filter(key_hash=key_hash(raw), revoked_at__isnull=True)
+        .only("id", "name", "last_used_at")
+        .first()
+    )
+    now = timezone.now()
+    if key is not None and (key.last_used_at is None or now - key.last_used_at > timedelta(minutes=5)):
+        ApiKey.objects.filter(pk=key.pk).update(
+            last_used_at=now
+        )  # at most every 5 minutes: the hot path stays read-only
+    return key
 
 
 def _level_covers(drug_class, granted: str, asked: str) -> bool:
@@ -67,64 +79,87 @@ def _answer(allowed: bool, reason: str, message, grant=None) -> dict:
     }
 
 
-def privilege_check(*, physician_id, procedure_code: str = "", drug_class: str = "", level: str = "") -> dict:
-    """Whether the physician may perform the procedure or prescribe the drug class (and level) today, with the
-    reason. A code is looked up among the hospital, national and provincial codes of the catalogue."""
+def privilege_check(
+    *,
+    organization_id,
+    physician_id=None,
+    licence_number: str = "",
+    procedure_code: str = "",
+    drug_class: str = "",
+    level: str = "",
+) -> dict:
+    """Whether the physician (by ID or licence number, of this hospital) may perform the procedure or prescribe
+    the drug class (and level) today, with the reason. A code is looked up among the hospital, national and
+    provincial codes of the catalogue. Hot path: the item, then the physician's grants joined with the public
+    physician row and with an EXISTS on current secondments, in one query; the physician alone is looked up
+    only when they hold nothing."""
     today = timezone.localdate()
+    if physician_id:
+        who = {"physician_id": physician_id, "physician__organization_id": organization_id}
+    elif licence_number:
+        who = {"physician__licence_number": licence_number, "physician__organization_id": organization_id}
+    else:
+        raise ApplicationError(
+            _("请提供医师ID或执业证号。"), code="physician_required", attr="licence_number"
+        )
+    seconded = Secondment.objects.filter(
+        physician_id=OuterRef("physician_id"), cancelled=False, starts_on__lte=today, ends_on__gte=today
+    )
+    fields = ("id", "status", "valid_from", "valid_until", "level", "drug_class")
     if procedure_code:
-        item = CatalogueItem.objects.filter(code=procedure_code).only("id", "grade").first()
-        if item is None:
-            item = (
-                CatalogueItem.objects.filter(national_code=procedure_code).only("id", "grade").first()
-                or CatalogueItem.objects.filter(provincial_code=procedure_code).only("id", "grade").first()
+        item = (
+            CatalogueItem.objects.filter(
+                Q(code=procedure_code) | Q(national_code=procedure_code) | Q(provincial_code=procedure_code)
             )
+            .annotate(exact=Case(When(code=procedure_code, then=0), default=1))
+            .order_by("exact", "code")
+            .only("id", "grade")
+            .first()
+        )
         if item is None:
             return _answer(False, "not_in_catalogue", _("该手术/操作编码不在本院技术目录中。"))
-        grants = list(
-            Grant.objects.filter(physician_id=physician_id, item_id=item.pk).only(
-                "id", "status", "valid_from", "valid_until", "status_reason"
-            )
-        )
-        if not grants and item.grade:
-            grants = list(
-                Grant.objects.filter(
-                    physician_id=physician_id,
-                    kind="anaesthesia",
-                    item__isnull=True,
-                    anaesthesia_grade__gte=item.grade,
-                ).only("id", "status", "valid_from", "valid_until", "status_reason")
-            )
+        scope = Q(item_id=item.pk)
+        if item.grade:  # anaesthesia granted by grade covers every item up to that grade
+            scope |= Q(kind="anaesthesia", item__isnull=True, anaesthesia_grade__gte=item.grade)
+        grants = list(Grant.objects.filter(scope, **who).annotate(seconded=Exists(seconded)).only(*fields))
     elif drug_class:
         if drug_class not in DrugClass.values:
             raise ApplicationError(_("药品类别无效。"), code="invalid_drug_class", attr="drug_class")
-        grants = [
-            g
-            for g in Grant.objects.filter(physician_id=physician_id, drug_class=drug_class).only(
-                "id", "status", "valid_from", "valid_until", "status_reason", "level", "drug_class"
-            )
-            if _level_covers(drug_class, g.level, level)
-        ]
+        held = list(
+            Grant.objects.filter(drug_class=drug_class, **who)
+            .annotate(seconded=Exists(seconded))
+            .only(*fields)
+        )
+        grants = [g for g in held if _level_covers(drug_class, g.level, level)]
+        if held and not grants:
+            return _answer(False, "level_too_low", _("该医师的授权级别不足。"), held[0])
     else:
         raise ApplicationError(
             _("请提供手术/操作编码或药品类别。"), code="subject_required", attr="procedure_code"
         )
     if not grants:
+        from physicians.models import Physician
+
+        known = Physician.objects.filter(
+            organization_id=organization_id,
+            **({"pk": physician_id} if physician_id else {"licence_number": licence_number}),
+        ).exists()
+        if not known:
+            return _answer(False, "unknown_physician", _("本院没有该医师。"))
         return _answer(False, "no_privilege", _("该医师没有此项授权。"))
     active = [g for g in grants if g.status == GrantStatus.ACTIVE and g.valid_from <= today <= g.valid_until]
     if active:
-        if Secondment.objects.filter(
-            physician_id=physician_id, cancelled=False, starts_on__lte=today, ends_on__gte=today
-        ).exists():
+        if active[0].seconded:
             return _answer(False, "seconded", _("该医师外派期间授权暂停。"), active[0])
         return _answer(True, "granted", _("已授权。"), max(active, key=lambda g: g.valid_until))
-    grant = grants[0]
-    if any(g.status == GrantStatus.SUSPENDED for g in grants):
-        grant = next(g for g in grants if g.status == GrantStatus.SUSPENDED)
-        return _answer(False, "suspended", _("该项授权已暂停。"), grant)
-    if any(g.status == GrantStatus.ACTIVE and g.valid_until < today for g in grants) or any(
-        g.status == GrantStatus.EXPIRED for g in grants
+    suspended = [g for g in grants if g.status == GrantStatus.SUSPENDED]
+    if suspended:
+        return _answer(False, "suspended", _("该项授权已暂停。"), suspended[0])
+    if any(
+        g.status == GrantStatus.EXPIRED or (g.status == GrantStatus.ACTIVE and g.valid_until < today)
+        for g in grants
     ):
-        return _answer(False, "expired", _("该项授权已过期。"), grant)
+        return _answer(False, "expired", _("该项授权已过期。"), grants[0])
     if any(g.status == GrantStatus.REVOKED for g in grants):
-        return _answer(False, "revoked", _("该项授权已终止。"), grant)
-    return _answer(False, "not_yet_valid", _("该项授权尚未生效。"), grant)
+        return _answer(False, "revoked", _("该项授权已终止。"), grants[0])
+    return _answer(False, "not_yet_valid", _("该项授权尚未生效。"), grants[0])

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError, Conflict, NotFound
 from credentialing.models import (
@@ -377,12 +378,12 @@ def application_closed(application_id, status: str) -> None:
 # --- grant changes -----------------------------------------------------------------------------------------
 
 EVENT_LABELS = {
-    "granted": _("授予"),
-    "adjusted": _("调整授权"),
-    "suspended": _("暂停授权"),
-    "resumed": _("恢复授权"),
-    "revoked": _("终止授权"),
-    "expired": _("授权到期"),
+    "granted": gettext_lazy("授予"),
+    "adjusted": gettext_lazy("调整授权"),
+    "suspended": gettext_lazy("暂停授权"),
+    "resumed": gettext_lazy("恢复授权"),
+    "revoked": gettext_lazy("终止授权"),
+    "expired": gettext_lazy("授权到期"),
 }
 
 
