@@ -33,6 +33,7 @@ from approvals.registry import get_type
 from approvals.selectors import user_id_of
 from audit.services import audit_record
 from core.errors import ApplicationError, Conflict
+from organizations.selectors import department_ancestor_ids
 
 MAX_STEPS = 20
 MAX_NAMED_USERS = 50
@@ -180,15 +181,21 @@ def _resolve(step: ApprovalStep, *, applicant_department_id, applicant_id) -> li
     if step.approver_kind == ApproverKind.ROLE:
         ids = member_user_ids(organization_id=organization_id, role=step.role)
     elif step.approver_kind == ApproverKind.DEPARTMENT_HEAD:
-        ids = (
-            member_user_ids(
-                organization_id=organization_id,
-                role=Role.DEPARTMENT_HEAD,
-                department_id=applicant_department_id,
-            )
-            if applicant_department_id
-            else []
-        )
+        # the head of the applicant's department; a department without one (a ward, a section) goes to the
+        # head of the department above it
+        ids = []
+        for department_id in department_ancestor_ids(
+            department_id=applicant_department_id, organization_id=organization_id
+        ):
+            ids = [
+                i
+                for i in member_user_ids(
+                    organization_id=organization_id, role=Role.DEPARTMENT_HEAD, department_id=department_id
+                )
+                if i != applicant_id
+            ]
+            if ids:
+                break
     else:
         ids = member_user_ids(organization_id=organization_id, user_ids=step.user_ids)
     # nobody approves their own application

@@ -1,5 +1,6 @@
 """The approvals engine through its services, in hospital A's schema."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -459,3 +460,40 @@ def test_the_beat_fan_out_reaches_every_ready_hospital(world, staff):
     assert queued >= 2
     reminded = Notification.objects.filter(subject_id=request.pk, kind="approval_overdue")
     assert set(reminded.values_list("recipient_id", flat=True)) == {staff.ma1.pk, staff.ma2.pk}
+
+
+def test_a_ward_without_a_head_goes_to_the_head_of_the_department_above(world, staff):
+    from organizations.models import Department
+
+    # given a ward under 普外科 with no head of its own, and a ward of another hospital
+    ward = Department.objects.create(organization=world.hospital_a, parent=world.dept_a, name="普外一病区")
+    make_chain(world, [step("科室审核", "department_head")])
+
+    # when a doctor of the ward applies
+    request = in_a(
+        world,
+        services.approval_submit,
+        actor=staff.applicant,
+        type_code=TYPE,
+        subject_id=uuid.uuid4(),
+        applicant_user_id=staff.applicant.pk,
+        applicant_department_id=ward.pk,
+        title="病区申请",
+    )
+
+    # then 普外科's head decides
+    assert request.pk in queue_ids(world, staff.head)
+
+    # while a department of another hospital resolves to nobody here
+    with pytest.raises(ApplicationError) as foreign:
+        in_a(
+            world,
+            services.approval_submit,
+            actor=staff.applicant,
+            type_code=TYPE,
+            subject_id=uuid.uuid4(),
+            applicant_user_id=staff.applicant.pk,
+            applicant_department_id=world.dept_b.pk,
+            title="x",
+        )
+    assert foreign.value.get_codes() == "approval_no_approver"
