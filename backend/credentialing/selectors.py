@@ -219,3 +219,71 @@ def physician_in_reach(*, actor, user, organization_id, physician_id):
     if physician.user_id and physician.user_id == user.pk:
         return physician
     raise NotFound()
+
+
+def catalogue_analysis(*, actor, year: int | None = None) -> dict:
+    """Figures for the catalogue and the grants (院级/科级目录分析, 年度授权分析, 职称统计, 限制类技术质控指标):
+    items by category and grade, department catalogue lines by department, grants by kind and status, grants
+    given per year, physicians of the hospital by title, and for restricted technologies the cases,
+    complications and deaths from the imported operations. A department head gets their department's."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import ExtractYear
+
+    from physicians.models import Physician
+
+    department = None if sees_all(actor) else actor.department_id
+    items = CatalogueItem.objects.filter(active=True)
+    lines = DepartmentItem.objects.filter(status="approved")
+    grants = Grant.objects.all()
+    operations = SurgeryRecord.objects.filter(item__category="restricted")
+    physicians = Physician.objects.filter(organization_id=actor.organization_id)
+    if department:
+        lines = lines.filter(department_id=department)
+        grants = grants.filter(department_id=department)
+        operations = operations.filter(department_id=department)
+        physicians = physicians.filter(department_id=department)
+    if year:
+        operations = operations.filter(performed_on__year=year)
+    restricted = (
+        operations.values("item__code", "item__name")
+        .annotate(
+            cases=Count("id"),
+            complications=Count("id", filter=Q(complication=True)),
+            deaths=Count("id", filter=Q(death=True)),
+            unplanned_reoperations=Count("id", filter=Q(unplanned_reoperation=True)),
+        )
+        .order_by("item__code")
+    )
+    return {
+        "items_by_category": list(items.values("category").annotate(count=Count("id")).order_by("category")),
+        "items_by_grade": list(
+            items.exclude(grade=None).values("grade").annotate(count=Count("id")).order_by("grade")
+        ),
+        "department_items": [
+            {**r, "department_id": str(r["department_id"])}
+            for r in lines.values("department_id").annotate(count=Count("id")).order_by("department_id")
+        ],
+        "grants_by_kind_and_status": list(
+            grants.values("kind", "status").annotate(count=Count("id")).order_by("kind", "status")
+        ),
+        "grants_by_year": list(
+            grants.annotate(year=ExtractYear("valid_from"))
+            .values("year")
+            .annotate(count=Count("id"))
+            .order_by("year")
+        ),
+        "physicians_by_title": list(physicians.values("title").annotate(count=Count("id")).order_by("title")),
+        "restricted_technologies": [
+            {
+                "code": r["item__code"],
+                "name": r["item__name"],
+                "cases": r["cases"],
+                "complications": r["complications"],
+                "deaths": r["deaths"],
+                "unplanned_reoperations": r["unplanned_reoperations"],
+                "complication_rate": round(r["complications"] / r["cases"], 4) if r["cases"] else 0,
+                "mortality": round(r["deaths"] / r["cases"], 4) if r["cases"] else 0,
+            }
+            for r in restricted
+        ],
+    }

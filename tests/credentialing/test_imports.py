@@ -303,3 +303,49 @@ def test_reassessment_lists_who_is_due_and_a_failed_item_stops(world, cred):
         == 409
     )
     assert login("head_a").get(f"{A}/reassessments/").status_code == 403
+
+
+def test_catalogue_analysis_with_restricted_technology_indicators(world, cred):
+    # given a restricted technology performed twice, once with a complication, and one grant
+    with tenant_context(world.tenant_a):
+        from credentialing.models import ImportBatch
+
+        tavi = CatalogueItem.objects.create(
+            code="35.0501", name="经导管主动脉瓣置换术", category="restricted", grade=4
+        )
+        batch = ImportBatch.objects.create(kind="operations")
+        for i in range(2):
+            SurgeryRecord.objects.create(
+                batch=batch,
+                record_no=f"T{i}",
+                performed_on=date(2026, 2, 1),
+                department_id=world.dept_a.id,
+                procedure_code="35.0501",
+                item=tavi,
+                complication=i == 0,
+            )
+    make_grant(world, world.tenant_a, cred.appendectomy)
+    # when medical affairs reads the analysis
+    body = login("ma_a").get(f"{A}/analysis/", {"year": 2026}).json()
+    # then
+    assert body["restricted_technologies"] == [
+        {
+            "code": "35.0501",
+            "name": "经导管主动脉瓣置换术",
+            "cases": 2,
+            "complications": 1,
+            "deaths": 0,
+            "unplanned_reoperations": 0,
+            "complication_rate": 0.5,
+            "mortality": 0.0,
+        }
+    ]
+    assert {r["category"]: r["count"] for r in body["items_by_category"]} == {
+        "surgery": 2,
+        "endoscopic": 1,
+        "restricted": 1,
+    }
+    assert body["grants_by_kind_and_status"] == [{"kind": "surgical", "status": "active", "count": 1}]
+    assert {"title": "主治医师", "count": 1} in body["physicians_by_title"]
+    # a doctor may not read it
+    assert login("doctor_a").get(f"{A}/analysis/").status_code == 403

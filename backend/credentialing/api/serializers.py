@@ -439,3 +439,13 @@ class ArchiveOverviewOutput(serializers.Serializer):
     career = CareerOutput(many=True)
     history = ArchiveEntryOutput(many=True)
     workload = WorkloadOutput()
+
+
+class AnalysisOutput(serializers.Serializer):
+    items_by_category = serializers.ListField(child=serializers.DictField())
+    items_by_grade = serializers.ListField(child=serializers.DictField())
+    department_items = serializers.ListField(child=serializers.DictField())
+    grants_by_kind_and_status = serializers.ListField(child=serializers.DictField())
+    grants_by_year = serializers.ListField(child=serializers.DictField())
+    physicians_by_title = serializers.ListField(child=serializers.DictField())
+    restricted_technologies = serializers.ListField(child=serializers.DictField())

@@ -32,6 +32,7 @@ urlpatterns = [
     path(P + "imports/workload/", v.WorkloadImportView.as_view()),
     path(P + "violations/", v.ViolationListView.as_view()),
     path(P + "statistics/", v.StatisticsView.as_view()),
+    path(P + "analysis/", v.AnalysisView.as_view()),
     path(P + "reassessments/", v.ReassessmentListView.as_view()),
     path(P + "reassessments/<uuid:reassessment_id>/items/", v.ReassessmentItemsView.as_view()),
     path(

@@ -753,6 +753,24 @@ class StatisticsView(APIView):
         )
 
 
+class AnalysisView(APIView):
+    """Catalogue and grant figures: items by category and grade, department catalogues, grants by kind, status
+    and year, physicians by title, quality indicators of restricted technologies (a head: own department)."""
+
+    permission_codes = {"get": Perm.CREDENTIALING_VIEW}
+
+    @extend_schema(
+        operation_id="credentialing_analysis",
+        parameters=[OpenApiParameter("year", int)],
+        responses=s.AnalysisOutput,
+    )
+    def get(self, request):
+        year = request.query_params.get("year", "")
+        return Response(
+            selectors.catalogue_analysis(actor=get_actor(request), year=int(year) if year.isdigit() else None)
+        )
+
+
 # --- reassessments ----------------------------------------------------------------------------------------
 
 
