@@ -91,6 +91,7 @@ load-chaos: services load-deps
 # stops the private load services (the shared ones of `make services` are not touched)
 load-down:
 	$(PY) tests/perf/load/stack.py down
+	$(PY) tests/perf/bench_privilege_check.py
 
 # --- the browser app (web/): Vue 3 + Vite, Node 20 from the machine ----------------------------------
 WEB_STAMP := web/node_modules/.installed

@@ -39,3 +39,14 @@ class Perm(StrEnum):
     )
     EXAM_VIEW = "exams.view"  # own organisation's exams and the attempts with scores
     PROCTOR_REVIEW = "proctoring.review"  # proctoring photos, risk list, verdicts, appeals (监考照片审核)
+    CREDENTIALING_VIEW = (
+        "credentialing.view"  # catalogue, grants, applications, archives (a head: own department)
+    )
+    CREDENTIALING_MANAGE = "credentialing.manage"  # catalogue, grants, reassessments, imports (医务部门)
+    CREDENTIALING_APPLY = "credentialing.apply"  # a physician applies for own privileges (资质申请)
+    DEPARTMENT_CATALOGUE = "credentialing.department_catalogue"  # a department requests catalogue items
+    PRIVILEGE_API_KEYS = "credentialing.api_keys"  # API keys of the hospital's systems (privilege check)
+    APPROVAL_CONFIGURE = (
+        "approvals.configure"  # a hospital's approval chains per application type (审批流程配置)
+    )
+    APPROVAL_USE = "approvals.use"  # one's approval queue, the requests one applied for or acts on

@@ -145,6 +145,12 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.EXAM_MANAGE,  # the hospital's own exams (exams app)
                 Perm.EXAM_VIEW,
                 Perm.PROCTOR_REVIEW,  # proctoring photos of its exams and its physicians
+                Perm.APPROVAL_CONFIGURE,  # approval chains of the hospital modules
+                Perm.APPROVAL_USE,
+                Perm.CREDENTIALING_VIEW,
+                Perm.CREDENTIALING_MANAGE,
+                Perm.DEPARTMENT_CATALOGUE,
+                Perm.PRIVILEGE_API_KEYS,
             }
         ),
         grants_own=frozenset(
@@ -172,6 +178,11 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.EXAM_MANAGE,  # the hospital's own exams (exams app)
                 Perm.EXAM_VIEW,
                 Perm.PROCTOR_REVIEW,  # proctoring photos of its exams and its physicians
+                Perm.APPROVAL_CONFIGURE,  # approval chains of the hospital modules
+                Perm.APPROVAL_USE,
+                Perm.CREDENTIALING_VIEW,
+                Perm.CREDENTIALING_MANAGE,
+                Perm.DEPARTMENT_CATALOGUE,
             }
         ),
     ),
@@ -185,10 +196,17 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                 Perm.DEPARTMENT_RATE,
                 Perm.ENROLMENT_VIEW,
                 Perm.STATS_VIEW,
+                Perm.APPROVAL_USE,  # approves the department's applications, applies
+                Perm.CREDENTIALING_VIEW,  # own department only (credentialing.selectors)
+                Perm.CREDENTIALING_APPLY,
+                Perm.DEPARTMENT_CATALOGUE,  # own department only
             }
         ),
     ),
-    Role.DOCTOR: RoleSpec(_INSTITUTION, frozenset({Perm.SELF_SERVICE})),
+    # a doctor applies (privileges ...) and may be a named approver (a committee member)
+    Role.DOCTOR: RoleSpec(
+        _INSTITUTION, frozenset({Perm.SELF_SERVICE, Perm.APPROVAL_USE, Perm.CREDENTIALING_APPLY})
+    ),
     Role.EXPERT: RoleSpec(_COMMISSION | _INSTITUTION | _INDUSTRY, frozenset({Perm.SCORE_ENTER})),
 }
 

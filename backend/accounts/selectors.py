@@ -92,3 +92,23 @@ def actor_for_membership(*, user, organization_id, role: str | None = None) -> A
         if str(m.organization_id) == str(organization_id) and (role is None or m.role == role):
             return _actor(m)
     return None
+
+
+def member_user_ids(*, organization_id, role: str | None = None, department_id=None, user_ids=None) -> list:
+    """IDs of the users with an active membership in the organisation (of `role`, in `department_id`, among
+    `user_ids` when given), ordered, without duplicates (used by approval chains to resolve approvers)."""
+    qs = Membership.objects.filter(organization_id=organization_id, is_active=True, user__is_active=True)
+    if role is not None:
+        qs = qs.filter(role=role)
+    if department_id is not None:
+        qs = qs.filter(department_id=department_id)
+    if user_ids is not None:
+        qs = qs.filter(user_id__in=list(user_ids))
+    return list(dict.fromkeys(qs.order_by("created_at").values_list("user_id", flat=True)))
+
+
+def user_names(user_ids) -> dict:
+    """{user id: display name} for the given IDs (unknown IDs are left out)."""
+    from accounts.models import User
+
+    return dict(User.objects.filter(pk__in=list(user_ids)).values_list("id", "name"))

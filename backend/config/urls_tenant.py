@@ -9,6 +9,8 @@ from tenants.api.views import TenantContextView
 api_v1 = [
     path("context/", TenantContextView.as_view(), name="tenant-context"),
     path("", include("archives.api.urls")),
+    path("", include("approvals.api.urls")),
+    path("", include("credentialing.api.urls")),
     path("", include("exams.api.tenant_urls")),
 ]
 

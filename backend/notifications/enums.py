@@ -7,6 +7,9 @@ class NotificationKind(models.TextChoices):
     RESULT_PUBLISHED = "result_published", _("考核结果公示")
     PHASE_STARTED = "phase_started", _("阶段开始")
     DEADLINE_APPROACHING = "deadline_approaching", _("截止提醒")
+    APPROVAL_PENDING = "approval_pending", _("待审批")
+    APPROVAL_OVERDUE = "approval_overdue", _("审批超时提醒")
+    APPROVAL_DECIDED = "approval_decided", _("审批结果")
 
 
 class SmsStatus(models.TextChoices):
@@ -24,6 +27,7 @@ class LinkType(models.TextChoices):
     REVIEW_DEPARTMENT = "review_department", _("科室评定")
     REVIEW_INSTITUTION = "review_institution", _("机构审核")
     REVIEW_BODY = "review_body", _("考核机构复核")
+    APPROVAL_REQUEST = "approval_request", _("审批申请")
 
 
 # Kinds a physician also receives by SMS; staff get every kind in-app only.

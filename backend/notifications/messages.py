@@ -56,6 +56,27 @@ MESSAGES = {
         _("“%(phase)s”即将截止"),
         _("“%(cycle)s”的“%(phase)s”阶段将于 %(closes)s 截止；%(organization)s尚有 %(count)d 份待处理。"),
     ),
+    # approvals (hospital modules); `hospital` is the hospital's name, `title` the request's title
+    "approval_pending": (
+        _("待审批：%(title)s"),
+        _("%(hospital)s的申请“%(title)s”已到“%(step)s”环节，等待您审批。"),
+    ),
+    "approval_overdue": (
+        _("审批超时：%(title)s"),
+        _("%(hospital)s的申请“%(title)s”在“%(step)s”环节已超过办理时限，请尽快审批。"),
+    ),
+    "approval_approved": (
+        _("申请已通过：%(title)s"),
+        _("您在%(hospital)s提交的申请“%(title)s”已审批通过。"),
+    ),
+    "approval_rejected": (
+        _("申请被驳回：%(title)s"),
+        _("您在%(hospital)s提交的申请“%(title)s”已被驳回。意见：%(comment)s"),
+    ),
+    "approval_returned": (
+        _("申请被退回修改：%(title)s"),
+        _("您在%(hospital)s提交的申请“%(title)s”已被退回，请修改后重新提交。意见：%(comment)s"),
+    ),
 }
 
 

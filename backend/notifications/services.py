@@ -327,3 +327,36 @@ def sms_give_up(*, notification_ids) -> int:
     return Notification.objects.filter(pk__in=list(notification_ids), sms_status=SmsStatus.PENDING).update(
         sms_status=SmsStatus.FAILED, updated_at=timezone.now()
     )
+
+
+# --- other producers (hospital modules) ----------------------------------------------------------------
+
+
+def notify_users(
+    *,
+    user_ids,
+    kind: str,
+    subject_id,
+    occasion: str,
+    template: str,
+    params: dict,
+    link_type: str = "",
+    link_id=None,
+) -> list[Notification]:
+    """In-app notifications of one event to several users (e.g. the approvers of a step), inside the caller's
+    transaction. Idempotent on (recipient, kind, subject, occasion): the same occasion tells nobody twice.
+    Works from a tenant schema too (the table is public and the search path includes public)."""
+    rows = [
+        _build(
+            user_id=user_id,
+            kind=kind,
+            subject_id=subject_id,
+            occasion=occasion[:64],
+            template=template,
+            params=params,
+            link_type=link_type,
+            link_id=link_id,
+        )
+        for user_id in dict.fromkeys(user_ids)
+    ]
+    return _insert(rows)

@@ -208,6 +208,19 @@ def department_descendant_ids(department: Department) -> set:
     return found
 
 
+def department_ancestor_ids(*, department_id, organization_id) -> list:
+    """The department itself, then its parent, up to the top, within the organisation (nearest first); empty
+    when the department is not the organisation's (used by approval chains: a ward without a head of its own
+    goes to the head of the department above it)."""
+    parents = dict(Department.objects.filter(organization_id=organization_id).values_list("id", "parent_id"))
+    found: list = []
+    current = department_id
+    while current is not None and current in parents and current not in found:
+        found.append(current)
+        current = parents[current]
+    return found
+
+
 @cache
 def _department_references() -> list[tuple[type[models.Model], str, bool]]:
     """(model, field name, lives in tenant schemas) for every foreign key to Department in the project."""

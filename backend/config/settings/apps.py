@@ -40,6 +40,8 @@ BOTH: list[str] = []
 # Tenant schemas only: a hospital's internal affairs.
 TENANT_ONLY = [
     "archives",
+    "approvals",
+    "credentialing",
 ]
 
 THIRD_PARTY = {"rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "drf_standardized_errors"}

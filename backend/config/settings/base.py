@@ -131,11 +131,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"queue": "default"},
     },
+    # approvals: reminders of overdue approval steps, fanned out over the tenant schemas (once a day per step)
+    "all-tenants.approvals-reminders": {
+        "task": "approvals.tasks.approvals_reminders_fanout",
+        "schedule": crontab(minute=37),
+    },
     # proctoring photos past retention (except those under a verdict or appeal)
     "public.proctoring-retention": {
         "task": "proctoring.tasks.proctoring_retention_task",
         "schedule": crontab(hour=4, minute=23),
         "options": {"queue": "default"},
+    },
+    # credentialing: grants past validity expire, secondments suspend and resume grants (each tenant in turn)
+    "all-tenants.credentialing-grants-daily": {
+        "task": "credentialing.tasks.grants_daily_all_tenants",
+        "schedule": crontab(hour=0, minute=17),
     },
 }
 # Checks the exam engine runs before a new attempt starts (exams.services.attempts.attempt_start), each
@@ -266,6 +276,19 @@ SPECTACULAR_SETTINGS = {
         "ExamBankPurposeEnum": "exams.enums.BankPurpose.choices",
         "KindEnum": "organizations.enums.OrganizationKind.choices",  # its name before exams added a "kind"
         "PurposeEnum": "assessment.models.AttachmentPurpose.choices",
+        "ApprovalRequestStatusEnum": "approvals.enums.RequestStatus.choices",
+        "ApprovalStepModeEnum": "approvals.enums.StepMode.choices",
+        "ApprovalDecisionEnum": "approvals.enums.Decision.choices",
+        "DecisionEnum": ["upheld", "overturned"],  # proctoring appeals: its name before approvals added one
+        "ModeEnum": "practice.enums.SessionMode.choices",  # likewise
+        "CredentialingPrivilegeKindEnum": "credentialing.models.PrivilegeKind.choices",
+        "CredentialingApplicationStatusEnum": "credentialing.models.ApplicationStatus.choices",
+        "CredentialingGrantStatusEnum": "credentialing.models.GrantStatus.choices",
+        "CredentialingCategoryEnum": "credentialing.models.Category.choices",
+        "CredentialingDrugClassEnum": "credentialing.models.DrugClass.choices",
+        "CredentialingSpecialPracticeEnum": "credentialing.models.SpecialPractice.choices",
+        "CredentialingSecondmentKindEnum": "credentialing.models.SecondmentKind.choices",
+        "CredentialingReassessmentResultEnum": "credentialing.models.ReassessmentResult.choices",
     },
     "SERVE_URLCONF": "config.urls_schema",
     "POSTPROCESSING_HOOKS": [

@@ -1,0 +1,56 @@
+from django.urls import path
+
+from credentialing.api import views as v
+
+P = "credentialing/"
+urlpatterns = [
+    path("privilege-check/", v.PrivilegeCheckView.as_view(), name="privilege-check"),
+    path(P + "items/", v.CatalogueItemListView.as_view()),
+    path(P + "items/import/", v.CatalogueImportView.as_view()),
+    path(P + "items/export/", v.CatalogueExportView.as_view()),
+    path(P + "items/<uuid:item_id>/", v.CatalogueItemDetailView.as_view()),
+    path(P + "title-rules/", v.TitleRulesView.as_view()),
+    path(P + "exam-requirements/", v.ExamRequirementView.as_view()),
+    path(P + "department-items/", v.DepartmentItemListView.as_view()),
+    path(P + "department-items/<uuid:line_id>/remove/", v.DepartmentItemRemoveView.as_view()),
+    path(P + "application-forms/", v.ApplicationFormsView.as_view()),
+    path(P + "applications/", v.ApplicationListView.as_view()),
+    path(P + "applications/<uuid:application_id>/", v.ApplicationDetailView.as_view()),
+    path(P + "grants/", v.GrantListView.as_view()),
+    path(P + "grants/<uuid:grant_id>/", v.GrantDetailView.as_view()),
+    path(P + "grants/<uuid:grant_id>/adjust/", v.GrantAdjustView.as_view()),
+    path(P + "grants/<uuid:grant_id>/suspend/", v.GrantSuspendView.as_view()),
+    path(P + "grants/<uuid:grant_id>/resume/", v.GrantResumeView.as_view()),
+    path(P + "grants/<uuid:grant_id>/revoke/", v.GrantRevokeView.as_view()),
+    path(P + "secondments/", v.SecondmentListView.as_view()),
+    path(P + "secondments/<uuid:secondment_id>/cancel/", v.SecondmentCancelView.as_view()),
+    path(P + "api-keys/", v.ApiKeyListView.as_view()),
+    path(P + "api-keys/<uuid:key_id>/revoke/", v.ApiKeyRevokeView.as_view()),
+    path(P + "imports/", v.ImportBatchListView.as_view()),
+    path(P + "imports/operations/", v.OperationsImportView.as_view()),
+    path(P + "imports/prescriptions/", v.PrescriptionsImportView.as_view()),
+    path(P + "imports/workload/", v.WorkloadImportView.as_view()),
+    path(P + "violations/", v.ViolationListView.as_view()),
+    path(P + "statistics/", v.StatisticsView.as_view()),
+    path(P + "analysis/", v.AnalysisView.as_view()),
+    path(P + "reassessments/", v.ReassessmentListView.as_view()),
+    path(P + "reassessments/<uuid:reassessment_id>/items/", v.ReassessmentItemsView.as_view()),
+    path(
+        P + "reassessments/<uuid:reassessment_id>/items/<uuid:item_id>/assess/",
+        v.ReassessmentAssessView.as_view(),
+    ),
+    path(P + "reassessments/<uuid:reassessment_id>/close/", v.ReassessmentCloseView.as_view()),
+    path(P + "certificates/export/", v.CertificatesExportView.as_view()),
+    path(P + "physicians/<uuid:physician_id>/archive/", v.ArchiveOverviewView.as_view()),
+    path(P + "physicians/<uuid:physician_id>/certificates/", v.CertificateListView.as_view()),
+    path(
+        P + "physicians/<uuid:physician_id>/certificates/<uuid:certificate_id>/",
+        v.CertificateDetailView.as_view(),
+    ),
+    path(
+        P + "physicians/<uuid:physician_id>/certificates/<uuid:certificate_id>/download/",
+        v.CertificateDownloadView.as_view(),
+    ),
+    path(P + "physicians/<uuid:physician_id>/career/", v.CareerListView.as_view()),
+    path(P + "physicians/<uuid:physician_id>/career/<uuid:entry_id>/", v.CareerDetailView.as_view()),
+]

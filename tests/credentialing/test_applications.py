@@ -1,0 +1,336 @@
+"""Privilege applications through the approvals engine: item by item, limited by title and by the catalogues,
+prescribing with its own forms and tiers, refused until a required exam is passed; the approval creates the
+grant and writes the technical archive."""
+
+import uuid
+
+from credentialing.models import ExamRequirement, Grant, PrivilegeApplication, SurgeryRecord
+from django_tenants.utils import tenant_context
+
+from archives.models import ArchiveEntry
+from tests.conftest import login
+from tests.credentialing.conftest import A, B, approve
+
+
+def count_in_a(world, model):
+    with tenant_context(world.tenant_a):
+        return model.objects.count()
+
+
+def test_a_physician_applies_for_a_surgical_item_and_the_approval_grants_it(world, cred):
+    # given doctor_a assisted twice and led once an appendectomy (imported surgery records)
+    with tenant_context(world.tenant_a):
+        from credentialing.models import ImportBatch
+
+        batch = ImportBatch.objects.create(kind="operations", rows=3)
+        for i, role in enumerate(["first_assistant", "first_assistant", "lead"]):
+            SurgeryRecord.objects.create(
+                batch=batch,
+                record_no=f"R{i}",
+                performed_on=f"2026-01-0{i + 1}",
+                department_id=world.dept_a.id,
+                procedure_code="47.0901",
+                item=cred.appendectomy,
+                lead_id=world.physician_a.id if role == "lead" else None,
+                first_assistant_id=world.physician_a.id if role == "first_assistant" else None,
+            )
+    doctor = login("doctor_a")
+    # when the physician applies for the grade-2 item
+    response = doctor.post(
+        f"{A}/applications/",
+        {"kind": "surgical", "item_id": str(cred.appendectomy.id), "form": {"reason": "已独立完成"}},
+        format="json",
+    )
+    # then it is pending in the approvals engine, with the applicant's own record
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "pending"
+    assert body["approval"]["status"] == "pending"
+    assert body["record"] == {"lead": 1, "first_assistant": 2, "second_assistant": 0, "department_volume": 3}
+    assert count_in_a(world, Grant) == 0
+    # when medical affairs approves
+    approve(world, cred.ma, body["approval"]["id"])
+    # then the grant exists, active, for three years, and the archive has the line
+    with tenant_context(world.tenant_a):
+        grant = Grant.objects.get()
+        assert (grant.status, grant.item_id, grant.physician_id) == (
+            "active",
+            cred.appendectomy.id,
+            world.physician_a.id,
+        )
+        assert (grant.valid_until - grant.valid_from).days in (1094, 1095)
+        assert PrivilegeApplication.objects.get().status == "approved"
+        entry = ArchiveEntry.objects.get(kind="privilege.granted")
+        assert "47.0901" in entry.summary
+    # and the physician sees it among their grants
+    mine = doctor.get(f"{A}/grants/", {"mine": "true"}).json()
+    assert [g["item"]["code"] for g in mine["results"]] == ["47.0901"]
+
+
+def test_an_item_above_the_title_is_refused_and_nothing_is_written(world, cred):
+    # when a 主治医师 applies for a grade-4 operation
+    response = login("doctor_a").post(
+        f"{A}/applications/",
+        {"kind": "surgical", "item_id": str(cred.whipple.id), "form": {"reason": "x"}},
+        format="json",
+    )
+    # then it is refused with the rule in the message
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["code"] == "title_too_low"
+    assert "主任医师" in error["detail"]
+    assert count_in_a(world, PrivilegeApplication) == 0
+
+
+def test_the_title_rules_are_configurable(world, cred):
+    # given medical affairs lowers grade 4 to 主治医师 (rank 2)
+    ma = login("ma_a")
+    rules = ma.put(f"{A}/title-rules/", {"rules": [{"grade": 4, "min_rank": 2}]}, format="json")
+    assert rules.status_code == 200, rules.content
+    assert {r["grade"]: r["min_title"] for r in rules.json()["rules"]}[4] == "主治医师"
+    # when the 主治医师 applies for the grade-4 item
+    response = login("doctor_a").post(
+        f"{A}/applications/",
+        {"kind": "surgical", "item_id": str(cred.whipple.id), "form": {"reason": "x"}},
+        format="json",
+    )
+    # then it goes to approval
+    assert response.status_code == 201, response.content
+
+
+def test_an_item_outside_the_catalogues_is_refused(world, cred):
+    doctor = login("doctor_a")
+    # an unknown item
+    response = doctor.post(
+        f"{A}/applications/",
+        {"kind": "surgical", "item_id": str(uuid.uuid4()), "form": {"reason": "x"}},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "item_not_in_catalogue"
+    # an item of the hospital catalogue that the department has not got
+    with tenant_context(world.tenant_a):
+        from credentialing.models import CatalogueItem
+
+        other = CatalogueItem.objects.create(code="36.1001", name="冠脉搭桥", category="surgery", grade=1)
+    response = doctor.post(
+        f"{A}/applications/",
+        {"kind": "surgical", "item_id": str(other.id), "form": {"reason": "x"}},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "item_not_in_department_catalogue"
+    assert count_in_a(world, PrivilegeApplication) == 0
+
+
+def test_prescribing_forms_and_tiers(world, cred):
+    doctor = login("doctor_a")
+    # the antimicrobial form requires its fields
+    response = doctor.post(
+        f"{A}/applications/",
+        {
+            "kind": "prescribing",
+            "drug_class": "antimicrobial",
+            "level": "restricted",
+            "form": {"training_date": "2026-01-01"},
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0] == {
+        "code": "form_field_required",
+        "detail": "申请表缺少必填项：training_score。",
+        "attr": "form.training_score",
+    }
+    # the special tier needs a senior title
+    response = doctor.post(
+        f"{A}/applications/",
+        {
+            "kind": "prescribing",
+            "drug_class": "antimicrobial",
+            "level": "special",
+            "form": {"training_date": "2026-01-01", "training_score": "90"},
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "title_too_low"
+    # a tier that does not exist
+    response = doctor.post(
+        f"{A}/applications/",
+        {"kind": "prescribing", "drug_class": "antimicrobial", "level": "gold"},
+        format="json",
+    )
+    assert response.json()["errors"][0]["code"] == "invalid_level"
+    # the restricted tier for a 主治医师 with the form filled goes to approval
+    response = doctor.post(
+        f"{A}/applications/",
+        {
+            "kind": "prescribing",
+            "drug_class": "antimicrobial",
+            "level": "restricted",
+            "form": {"training_date": "2026-01-01", "training_score": "90"},
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    # and the forms are published for the client
+    forms = {f["key"]: f for f in doctor.get(f"{A}/application-forms/").json()}
+    assert forms["prescribing:antimicrobial"]["levels"] == ["non_restricted", "restricted", "special"]
+    assert forms["prescribing:narcotic"]["fields"] == ["training_certificate_no", "training_date"]
+
+
+def test_an_application_needing_an_exam_is_refused_until_it_is_passed(world, cred):
+    # given the hospital requires its exam (a blueprint nobody passed) for TCM prescribing
+    with tenant_context(world.tenant_a):
+        ExamRequirement.objects.create(key="prescribing:tcm", exam_blueprint_id=uuid.uuid4())
+    # when the physician applies
+    response = login("doctor_a").post(
+        f"{A}/applications/",
+        {"kind": "prescribing", "drug_class": "tcm", "form": {"tcm_training": "西学中 2025"}},
+        format="json",
+    )
+    # then it is refused
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "exam_not_passed"
+    assert count_in_a(world, PrivilegeApplication) == 0
+
+
+def test_anaesthesia_by_grade_and_special_practice(world, cred):
+    doctor = login("doctor_a")
+    # anaesthesia by grade above the title is refused, within it accepted
+    assert (
+        doctor.post(
+            f"{A}/applications/",
+            {"kind": "anaesthesia", "anaesthesia_grade": 3, "form": {"reason": "x"}},
+            format="json",
+        ).json()["errors"][0]["code"]
+        == "title_too_low"
+    )
+    ok = doctor.post(
+        f"{A}/applications/",
+        {"kind": "anaesthesia", "anaesthesia_grade": 2, "form": {"reason": "x"}},
+        format="json",
+    )
+    assert ok.status_code == 201, ok.content
+    # special practice needs its form
+    bad = doctor.post(f"{A}/applications/", {"kind": "special", "special": "brain_death"}, format="json")
+    assert bad.json()["errors"][0]["code"] == "form_field_required"
+    ok = doctor.post(
+        f"{A}/applications/",
+        {"kind": "special", "special": "brain_death", "form": {"training_certificate_no": "NJ-001"}},
+        format="json",
+    )
+    assert ok.status_code == 201, ok.content
+
+
+def test_a_second_application_for_the_same_item_conflicts(world, cred):
+    doctor = login("doctor_a")
+    payload = {"kind": "surgical", "item_id": str(cred.appendectomy.id), "form": {"reason": "x"}}
+    assert doctor.post(f"{A}/applications/", payload, format="json").status_code == 201
+    again = doctor.post(f"{A}/applications/", payload, format="json")
+    assert again.status_code == 409
+    assert again.json()["errors"][0]["code"] == "application_pending"
+
+
+def test_without_an_approval_chain_nothing_is_written(world, cred):
+    # given the hospital's privilege chain is gone
+    with tenant_context(world.tenant_a):
+        from approvals.models import ApprovalChain
+
+        ApprovalChain.objects.filter(type_code="credentialing.privilege").update(is_active=False)
+    # when the physician applies
+    response = login("doctor_a").post(
+        f"{A}/applications/",
+        {"kind": "surgical", "item_id": str(cred.appendectomy.id), "form": {"reason": "x"}},
+        format="json",
+    )
+    # then the engine's error, and no application row
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "approval_chain_missing"
+    assert count_in_a(world, PrivilegeApplication) == 0
+
+
+def test_a_rejection_closes_the_application_without_a_grant(world, cred):
+    body = (
+        login("doctor_a")
+        .post(
+            f"{A}/applications/",
+            {"kind": "surgical", "item_id": str(cred.appendectomy.id), "form": {"reason": "x"}},
+            format="json",
+        )
+        .json()
+    )
+    approve(world, cred.ma, body["approval"]["id"], decision="reject", comment="例数不足")
+    with tenant_context(world.tenant_a):
+        assert PrivilegeApplication.objects.get().status == "rejected"
+        assert Grant.objects.count() == 0
+
+
+def test_department_catalogue_request_goes_through_medical_affairs(world, cred):
+    with tenant_context(world.tenant_a):
+        from credentialing.models import CatalogueItem, DepartmentItem
+
+        item = CatalogueItem.objects.create(
+            code="51.2301", name="腹腔镜胆囊切除术", category="surgery", grade=3
+        )
+    head = login("head_a")
+    # the head asks for their own department
+    response = head.post(
+        f"{A}/department-items/",
+        {"department_id": str(world.dept_a.id), "item_id": str(item.id)},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "pending"
+    with tenant_context(world.tenant_a):
+        from approvals.selectors import approval_request_for_subject
+
+        request = approval_request_for_subject(
+            type_code="credentialing.department_item", subject_id=response.json()["id"]
+        )
+    approve(world, cred.ma, request.id)
+    with tenant_context(world.tenant_a):
+        assert DepartmentItem.objects.get(pk=response.json()["id"]).status == "approved"
+    # a head cannot ask for another department (404), a doctor has no permission (403)
+    with tenant_context(world.tenant_a):
+        from organizations.models import Department
+
+        other = Department.objects.create(organization=world.hospital_a, name="骨科")
+    assert (
+        head.post(
+            f"{A}/department-items/", {"department_id": str(other.id), "item_id": str(item.id)}, format="json"
+        ).status_code
+        == 404
+    )
+    assert (
+        login("doctor_a")
+        .post(
+            f"{A}/department-items/",
+            {"department_id": str(world.dept_a.id), "item_id": str(item.id)},
+            format="json",
+        )
+        .status_code
+        == 403
+    )
+
+
+def test_authorization_matrix_of_applications(world, cred):
+    from rest_framework.test import APIClient
+
+    payload = {"kind": "surgical", "item_id": str(cred.appendectomy.id), "form": {"reason": "x"}}
+    # anonymous
+    assert APIClient().post(f"{A}/applications/", payload, format="json").status_code == 401
+    # a user without a membership in the hospital
+    assert login("nobody").post(f"{A}/applications/", payload, format="json").status_code == 404
+    # another hospital's administrator on hospital A's route
+    assert login("admin_b").get(f"{A}/applications/").status_code == 404
+    # hospital B's own route does not show A's application
+    created = login("doctor_a").post(f"{A}/applications/", payload, format="json").json()
+    assert login("admin_b").get(f"{B}/applications/{created['id']}/").status_code == 404
+    # medical affairs of A reads it; a physician without a physician record here cannot apply
+    assert login("ma_a").get(f"{A}/applications/{created['id']}/").status_code == 200
+    assert (
+        login("ma_a").post(f"{A}/applications/", payload, format="json").json()["errors"][0]["code"]
+        == "not_a_physician_here"
+    )
