@@ -4,8 +4,7 @@ PY := .venv/bin/python
 MANAGE := $(PY) backend/manage.py
 STAMP := .venv/.installed
 
-.PHONY: demo test install render-deps services services-down migrate seed lint openapi openapi-check messages bench clean-run web web-test web-e2e web-e2e-ci
-.PHONY: demo test install render-deps services services-down migrate seed lint openapi openapi-check messages bench clean-run web web-test web-e2e load-deps load-exam-day load-spike load-chaos load-down
+.PHONY: demo test install render-deps services services-down migrate seed lint openapi openapi-check messages bench clean-run web web-test web-e2e web-e2e-ci mp-test load-deps load-exam-day load-spike load-chaos load-down
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(PY) || python3 -m venv .venv
@@ -53,10 +52,9 @@ openapi-check: services
 messages: install
 	$(MANAGE) makemessages -l en --no-wrap --ignore ".venv/*" --ignore "web/*" --ignore "miniprogram/*" --ignore ".run/*" \
 		--ignore "*/migrations/*" --ignore "tests/*"
-	cd backend && ../$(MANAGE) compilemessages -l en
+	cd backend && ../$(PY) manage.py compilemessages -l en
 
-test: services lint openapi-check web-test web-e2e-ci
-test: services lint openapi-check web-test mp-test
+test: services lint openapi-check web-test mp-test web-e2e-ci
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	.venv/bin/pytest -q
 
@@ -68,6 +66,7 @@ bench: migrate
 	$(PY) tests/perf/bench_assessment_stats.py
 	$(PY) tests/perf/bench_faces.py
 	$(PY) tests/perf/bench_upload_url.py
+	$(PY) tests/perf/bench_privilege_check.py
 
 # --- load scenarios of issue 5 (tests/perf/load, docs/decisions/0019): private durable PostgreSQL + Redis
 # under .load/, gunicorn, an asyncio load client on its own core. EXAMINEES, DURATION (minutes), WORKERS.
@@ -91,7 +90,6 @@ load-chaos: services load-deps
 # stops the private load services (the shared ones of `make services` are not touched)
 load-down:
 	$(PY) tests/perf/load/stack.py down
-	$(PY) tests/perf/bench_privilege_check.py
 
 # --- the browser app (web/): Vue 3 + Vite, Node 20 from the machine ----------------------------------
 WEB_STAMP := web/node_modules/.installed
@@ -119,6 +117,7 @@ web-e2e: $(WEB_STAMP)
 web-e2e-ci: web services
 	bash web/scripts/ensure-chromium.sh
 	$(PY) infra/dev/e2e_stack.py run
+
 # --- the WeChat mini-program (miniprogram/): TypeScript, Jest 30 + miniprogram-simulate, Node 20 ------------
 MP_STAMP := miniprogram/node_modules/.installed
 
@@ -127,6 +126,5 @@ $(MP_STAMP): miniprogram/package.json miniprogram/package-lock.json
 	@touch $(MP_STAMP)
 
 # Types match backend/openapi.yaml, every request is in the contract, the app type-checks, the tests pass.
-.PHONY: mp-test
 mp-test: $(MP_STAMP)
 	cd miniprogram && npm test

@@ -2265,7 +2265,10 @@ export interface paths {
         put?: never;
         /**
          * @description A write-once upload URL for the snapshot due now: PUT the exact bytes (their length and SHA-256 are
-         *     signed) with the returned headers before `expires_at`, then register. 获取上传地址。
+         *     signed) with the returned headers before `expires_at`, then register. With `method: "post"` (for
+         *     wx.uploadFile): POST a multipart form with the returned `fields` and the photo in `file_field` (its
+         *     exact type and length are policy conditions), then register; a worker copies the registered object to
+         *     its final key and computes the SHA-256. 获取上传地址。
          */
         post: operations["me_proctoring_upload_url"];
         delete?: never;
@@ -3819,6 +3822,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/h/{tenant_slug}/api/v1/approvals/chains/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The hospital's approval chains, every version; POST saves a new version of a type's chain. */
+        get: operations["approvals_chains_list"];
+        put?: never;
+        /** @description The hospital's approval chains, every version; POST saves a new version of a type's chain. */
+        post: operations["approvals_chains_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/chains/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["approvals_chains_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/queue/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Requests waiting for the caller's decision. */
+        get: operations["approvals_queue_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/requests/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Requests within the caller's reach: applied for, acted on, or (approvals.configure) all of the hospital. */
+        get: operations["approvals_requests_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/requests/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["approvals_requests_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/requests/{id}/decide/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["approvals_requests_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/requests/{id}/resubmit/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The applicant resubmits a returned request (facts are recomputed by the application type, never taken
+         *     from the client).
+         */
+        post: operations["approvals_requests_resubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/requests/{id}/withdraw/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["approvals_requests_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/approvals/types/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Application types that can have an approval chain (registered by the hospital modules). */
+        get: operations["approvals_types_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/h/{tenant_slug}/api/v1/archives/": {
         parameters: {
             query?: never;
@@ -3863,6 +4019,679 @@ export interface paths {
         };
         /** @description Which hospital this tenant route serves and how the caller reaches it (member or supervisor). */
         get: operations["tenant_context_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/analysis/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Catalogue and grant figures: items by category and grade, department catalogues, grants by kind, status
+         *     and year, physicians by title, quality indicators of restricted technologies (a head: own department).
+         */
+        get: operations["credentialing_analysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/api-keys/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description API keys of the hospital's systems (HIS, anaesthesia): the key is shown once at creation. */
+        get: operations["credentialing_api_keys_list"];
+        put?: never;
+        /** @description API keys of the hospital's systems (HIS, anaesthesia): the key is shown once at creation. */
+        post: operations["credentialing_api_keys_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/api-keys/{key_id}/revoke/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["credentialing_api_keys_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/application-forms/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Each application type's own form: the fields it requires and the levels it offers. */
+        get: operations["credentialing_application_forms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/applications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Privilege applications: a physician lists and submits their own (or medical affairs for a physician);
+         *     medical affairs reads all, a department head their department's. Approval runs in the approvals engine.
+         */
+        get: operations["credentialing_applications_list"];
+        put?: never;
+        /**
+         * @description Privilege applications: a physician lists and submits their own (or medical affairs for a physician);
+         *     medical affairs reads all, a department head their department's. Approval runs in the approvals engine.
+         */
+        post: operations["credentialing_applications_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/applications/{application_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["credentialing_applications_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/certificates/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Export one physician's certificates (physician_id) or all of the hospital's as a .zip (a job). */
+        post: operations["credentialing_certificates_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/department-items/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Department catalogues (科级技术目录): a department asks for items of the hospital catalogue; medical
+         *     affairs approves through the approvals engine. A department head reads and asks for their own department.
+         */
+        get: operations["credentialing_department_items_list"];
+        put?: never;
+        /**
+         * @description Department catalogues (科级技术目录): a department asks for items of the hospital catalogue; medical
+         *     affairs approves through the approvals engine. A department head reads and asks for their own department.
+         */
+        post: operations["credentialing_department_items_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/department-items/{line_id}/remove/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["credentialing_department_items_remove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/exam-requirements/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Which hospital exam (blueprint ID) must be passed before applying, per kind (`prescribing:antimicrobial`). */
+        get: operations["credentialing_exam_requirements"];
+        /** @description Which hospital exam (blueprint ID) must be passed before applying, per kind (`prescribing:antimicrobial`). */
+        put: operations["credentialing_exam_requirements_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/grants/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["credentialing_grants_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/grants/{grant_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["credentialing_grants_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/grants/{grant_id}/adjust/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description adjust (validity, scope note, prescribing level), suspend, resume, revoke (动态调整、暂停、恢复、终止). */
+        post: operations["credentialing_grants_adjust"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/grants/{grant_id}/resume/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description adjust (validity, scope note, prescribing level), suspend, resume, revoke (动态调整、暂停、恢复、终止). */
+        post: operations["credentialing_grants_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/grants/{grant_id}/revoke/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description adjust (validity, scope note, prescribing level), suspend, resume, revoke (动态调整、暂停、恢复、终止). */
+        post: operations["credentialing_grants_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/grants/{grant_id}/suspend/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description adjust (validity, scope note, prescribing level), suspend, resume, revoke (动态调整、暂停、恢复、终止). */
+        post: operations["credentialing_grants_suspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/imports/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["credentialing_import_batches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/imports/operations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description CSV: 病案号, 手术日期, 科室, 手术编码, 主刀医师执业证号, 病案首页主刀执业证号, 一助执业证号, 二助执业证号, 并发症, 死亡, 非计划再次手术 */
+        post: operations["credentialing_import_operations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/imports/prescriptions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description CSV: 处方号, 开具日期, 科室, 医师执业证号, 药品类别, 级别, 药品名称 */
+        post: operations["credentialing_import_prescriptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/imports/workload/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description CSV: 医师执业证号, 月份, 科室, 出院患者数, 手术数量, 住院总费用 */
+        post: operations["credentialing_import_workload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/items/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The hospital catalogue (院级技术目录): every member of the hospital reads it; medical affairs edits. */
+        get: operations["credentialing_items_list"];
+        put?: never;
+        /** @description The hospital catalogue (院级技术目录): every member of the hospital reads it; medical affairs edits. */
+        post: operations["credentialing_items_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/items/{item_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["credentialing_items_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["credentialing_items_update"];
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/items/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["credentialing_items_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/items/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Import the hospital catalogue from .xlsx (院内编码, 名称, 类别, 手术级别, 国家/省级编码与级别): a job; one bad row
+         *     fails the file with a row report and nothing is written.
+         */
+        post: operations["credentialing_items_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/physicians/{physician_id}/archive/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The physician's technical archive: basic information, certificates, privileges with history,
+         *     reassessments, work and training history, workload with hospital and department rankings.
+         */
+        get: operations["credentialing_archive_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/physicians/{physician_id}/career/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["credentialing_career_list"];
+        put?: never;
+        post: operations["credentialing_career_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/physicians/{physician_id}/career/{entry_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["credentialing_career_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/physicians/{physician_id}/certificates/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["credentialing_certificates_list"];
+        put?: never;
+        post: operations["credentialing_certificates_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/physicians/{physician_id}/certificates/{certificate_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["credentialing_certificates_delete"];
+        options?: never;
+        head?: never;
+        patch: operations["credentialing_certificates_update"];
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/physicians/{physician_id}/certificates/{certificate_id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["credentialing_certificates_download"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/reassessments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["credentialing_reassessments_list"];
+        put?: never;
+        post: operations["credentialing_reassessments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/reassessments/{reassessment_id}/close/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["credentialing_reassessment_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/reassessments/{reassessment_id}/items/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The list of who is due, one line per granted item, with volume and quality figures. */
+        get: operations["credentialing_reassessment_items"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/reassessments/{reassessment_id}/items/{item_id}/assess/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["credentialing_reassessment_assess"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/secondments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Secondments (下乡, 进修): the physician's grants are suspended for the dates. */
+        get: operations["credentialing_secondments_list"];
+        put?: never;
+        /** @description Secondments (下乡, 进修): the physician's grants are suspended for the dates. */
+        post: operations["credentialing_secondments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/secondments/{secondment_id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["credentialing_secondments_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/statistics/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["credentialing_statistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/title-rules/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The lowest title per surgical grade (configurable; defaults 1 住院医师, 2 主治医师, 3 副主任医师, 4 主任医师). */
+        get: operations["credentialing_title_rules"];
+        /** @description The lowest title per surgical grade (configurable; defaults 1 住院医师, 2 主治医师, 3 副主任医师, 4 主任医师). */
+        put: operations["credentialing_title_rules_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/violations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Out-of-privilege, over-grade (越级) and mismatched-lead-surgeon cases from the imports (越权行为). */
+        get: operations["credentialing_violations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4137,6 +4966,26 @@ export interface paths {
          *     questions.
          */
         post: operations["tenant_exams_sittings_makeups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/privilege-check/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description May this physician perform this procedure / prescribe this drug class now? Called by the HIS and the
+         *     anaesthesia system with a per-system API key; answers allowed or not with the reason (200 either way).
+         */
+        post: operations["privilege_check"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5173,6 +6022,18 @@ export interface components {
         };
         AccountsResetPasswordErrorResponse400: components["schemas"]["ParseErrorResponse"];
         AccountsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /**
+         * @description * `submit` - 提交
+         *     * `approve` - 同意
+         *     * `auto_approve` - 自动通过
+         *     * `reject` - 驳回
+         *     * `return` - 退回修改
+         *     * `withdraw` - 撤回
+         *     * `resubmit` - 重新提交
+         *     * `remind` - 超时提醒
+         * @enum {string}
+         */
+        ActionEnum: "submit" | "approve" | "auto_approve" | "reject" | "return" | "withdraw" | "resubmit" | "remind";
         AdverseRecordImportInputRequest: {
             /**
              * Format: binary
@@ -5258,6 +6119,640 @@ export interface components {
         };
         AdverseRecordsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
         AdverseRecordsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        AnalysisOutput: {
+            items_by_category: {
+                [key: string]: unknown;
+            }[];
+            items_by_grade: {
+                [key: string]: unknown;
+            }[];
+            department_items: {
+                [key: string]: unknown;
+            }[];
+            grants_by_kind_and_status: {
+                [key: string]: unknown;
+            }[];
+            grants_by_year: {
+                [key: string]: unknown;
+            }[];
+            physicians_by_title: {
+                [key: string]: unknown;
+            }[];
+            restricted_technologies: {
+                [key: string]: unknown;
+            }[];
+        };
+        ApiKeyCreatedOutput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            prefix: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** Format: date-time */
+            last_used_at: string | null;
+            /** @description Shown once; only its SHA-256 is stored. */
+            key: string;
+        };
+        ApiKeyInputRequest: {
+            name: string;
+        };
+        ApiKeyOutput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            prefix: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** Format: date-time */
+            last_used_at: string | null;
+        };
+        ApplicationInputRequest: {
+            kind: components["schemas"]["CredentialingPrivilegeKindEnum"];
+            /** Format: uuid */
+            physician_id?: string | null;
+            /** Format: uuid */
+            item_id?: string | null;
+            /** @default  */
+            drug_class?: components["schemas"]["CredentialingDrugClassEnum"] | components["schemas"]["BlankEnum"];
+            /** @default  */
+            level?: string;
+            anaesthesia_grade?: number | null;
+            /** @default  */
+            special?: components["schemas"]["CredentialingSpecialPracticeEnum"] | components["schemas"]["BlankEnum"];
+            form?: {
+                [key: string]: string;
+            };
+            /** @default 3 */
+            valid_years?: number;
+        };
+        ApplicationOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            physician_id: string;
+            readonly physician_name: string;
+            /** Format: uuid */
+            department_id: string | null;
+            kind: components["schemas"]["CredentialingPrivilegeKindEnum"];
+            item: components["schemas"]["CatalogueItemOutput"] | null;
+            drug_class: string;
+            level: string;
+            anaesthesia_grade: number | null;
+            special: string;
+            form: {
+                [key: string]: unknown;
+            };
+            record: {
+                [key: string]: unknown;
+            };
+            valid_years: number;
+            status: components["schemas"]["CredentialingApplicationStatusEnum"];
+            readonly approval: components["schemas"]["ApprovalSummary"] | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ApprovalChainCreateInputRequest: {
+            type_code: string;
+            /** @default  */
+            note?: string;
+            steps: components["schemas"]["ApprovalStepInputRequest"][];
+        };
+        ApprovalChainOutput: {
+            /** Format: uuid */
+            id: string;
+            type_code: string;
+            version: number;
+            is_active: boolean;
+            note: string;
+            /** Format: uuid */
+            created_by_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            steps: components["schemas"]["ApprovalStepOutput"][];
+        };
+        ApprovalCommentInputRequest: {
+            /** @default  */
+            comment?: string;
+        };
+        ApprovalDecideInputRequest: {
+            decision: components["schemas"]["ApprovalDecisionEnum"];
+            /** @default  */
+            comment?: string;
+        };
+        /**
+         * @description * `approve` - 同意
+         *     * `reject` - 驳回
+         *     * `return` - 退回修改
+         * @enum {string}
+         */
+        ApprovalDecisionEnum: "approve" | "reject" | "return";
+        ApprovalHistoryOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            actor_id: string | null;
+            readonly actor_name: string;
+            round: number;
+            position: number | null;
+            action: components["schemas"]["ActionEnum"];
+            from_status: string;
+            to_status: string;
+            comment: string;
+        };
+        ApprovalRequestDetailOutput: {
+            /** Format: uuid */
+            id: string;
+            type_code: string;
+            readonly type_label: string;
+            title: string;
+            /** Format: uuid */
+            subject_id: string;
+            status: components["schemas"]["ApprovalRequestStatusEnum"];
+            /** Format: uuid */
+            chain_id: string;
+            chain_version: number;
+            round: number;
+            current_step: number | null;
+            readonly current_step_name: string;
+            /** Format: date-time */
+            step_due_at: string | null;
+            /** Format: uuid */
+            applicant_id: string;
+            readonly applicant_name: string;
+            /** Format: uuid */
+            applicant_department_id: string | null;
+            /** Format: date-time */
+            submitted_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+            facts: unknown;
+            steps: components["schemas"]["ApprovalStepOutput"][];
+            readonly tasks: components["schemas"]["ApprovalTaskOutput"][];
+            readonly history: components["schemas"]["ApprovalHistoryOutput"][];
+            readonly can_decide: boolean;
+        };
+        ApprovalRequestOutput: {
+            /** Format: uuid */
+            id: string;
+            type_code: string;
+            readonly type_label: string;
+            title: string;
+            /** Format: uuid */
+            subject_id: string;
+            status: components["schemas"]["ApprovalRequestStatusEnum"];
+            /** Format: uuid */
+            chain_id: string;
+            chain_version: number;
+            round: number;
+            current_step: number | null;
+            readonly current_step_name: string;
+            /** Format: date-time */
+            step_due_at: string | null;
+            /** Format: uuid */
+            applicant_id: string;
+            readonly applicant_name: string;
+            /** Format: uuid */
+            applicant_department_id: string | null;
+            /** Format: date-time */
+            submitted_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        /**
+         * @description * `pending` - 审批中
+         *     * `returned` - 已退回修改
+         *     * `approved` - 已通过
+         *     * `rejected` - 已驳回
+         *     * `withdrawn` - 已撤回
+         * @enum {string}
+         */
+        ApprovalRequestStatusEnum: "pending" | "returned" | "approved" | "rejected" | "withdrawn";
+        ApprovalStepInputRequest: {
+            name: string;
+            approver_kind: components["schemas"]["ApproverKindEnum"];
+            /** @default  */
+            role?: string;
+            user_ids?: string[];
+            /** @default any */
+            mode?: components["schemas"]["ApprovalStepModeEnum"];
+            /** @description {"all"|"any": [{"fact": "applicant_title", "op": "in", "value": ["主任医师"]}, ...]} */
+            auto_rule?: unknown;
+            due_hours?: number | null;
+        };
+        /**
+         * @description * `any` - 任一人审批
+         *     * `all` - 会签（全部同意）
+         * @enum {string}
+         */
+        ApprovalStepModeEnum: "any" | "all";
+        ApprovalStepOutput: {
+            position: number;
+            name: string;
+            approver_kind: components["schemas"]["ApproverKindEnum"];
+            role: string;
+            user_ids: string[];
+            mode: components["schemas"]["ApprovalStepModeEnum"];
+            auto_rule: unknown;
+            due_hours: number | null;
+        };
+        ApprovalSummary: {
+            /** Format: uuid */
+            id: string;
+            status: string;
+            current_step: number | null;
+            /** Format: date-time */
+            submitted_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        ApprovalTaskOutput: {
+            round: number;
+            position: number;
+            /** Format: uuid */
+            user_id: string;
+            readonly user_name: string;
+            decision: string;
+            comment: string;
+            /** Format: date-time */
+            decided_at: string | null;
+        };
+        ApprovalTypeOutput: {
+            code: string;
+            label: string;
+            fact_names: string[];
+        };
+        ApprovalsChainsCreateError: components["schemas"]["ApprovalsChainsCreateNonFieldErrorsErrorComponent"] | components["schemas"]["ApprovalsChainsCreateTypeCodeErrorComponent"] | components["schemas"]["ApprovalsChainsCreateNoteErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsNonFieldErrorsErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXNameErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXApproverKindErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXRoleErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXUserIdsErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXUserIdsINDEXErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXModeErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXAutoRuleErrorComponent"] | components["schemas"]["ApprovalsChainsCreateStepsINDEXDueHoursErrorComponent"];
+        ApprovalsChainsCreateErrorResponse400: components["schemas"]["ApprovalsChainsCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ApprovalsChainsCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ApprovalsChainsCreateNoteErrorComponent: {
+            /**
+             * @description * `note` - note (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "note";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXApproverKindErrorComponent: {
+            /**
+             * @description * `steps.INDEX.approver_kind` - steps.INDEX.approver_kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.approver_kind";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXAutoRuleErrorComponent: {
+            /**
+             * @description * `steps.INDEX.auto_rule` - steps.INDEX.auto_rule (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.auto_rule";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXDueHoursErrorComponent: {
+            /**
+             * @description * `steps.INDEX.due_hours` - steps.INDEX.due_hours (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.due_hours";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXModeErrorComponent: {
+            /**
+             * @description * `steps.INDEX.mode` - steps.INDEX.mode (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.mode";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXNameErrorComponent: {
+            /**
+             * @description * `steps.INDEX.name` - steps.INDEX.name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `steps.INDEX.non_field_errors` - steps.INDEX.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXRoleErrorComponent: {
+            /**
+             * @description * `steps.INDEX.role` - steps.INDEX.role (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.role";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXUserIdsErrorComponent: {
+            /**
+             * @description * `steps.INDEX.user_ids` - steps.INDEX.user_ids (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.user_ids";
+            /**
+             * @description * `max_length` - max_length
+             *     * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "max_length" | "not_a_list" | "null";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsINDEXUserIdsINDEXErrorComponent: {
+            /**
+             * @description * `steps.INDEX.user_ids.INDEX` - steps.INDEX.user_ids.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.INDEX.user_ids.INDEX";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ApprovalsChainsCreateStepsNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `steps.non_field_errors` - steps.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "steps.non_field_errors";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        ApprovalsChainsCreateTypeCodeErrorComponent: {
+            /**
+             * @description * `type_code` - type_code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "type_code";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ApprovalsChainsCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ApprovalsChainsCreateError"][];
+        };
+        ApprovalsChainsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ApprovalsChainsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ApprovalsQueueListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ApprovalsRequestsDecideCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ApprovalsRequestsDecideDecisionErrorComponent: {
+            /**
+             * @description * `decision` - decision (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "decision";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        ApprovalsRequestsDecideError: components["schemas"]["ApprovalsRequestsDecideNonFieldErrorsErrorComponent"] | components["schemas"]["ApprovalsRequestsDecideDecisionErrorComponent"] | components["schemas"]["ApprovalsRequestsDecideCommentErrorComponent"];
+        ApprovalsRequestsDecideErrorResponse400: components["schemas"]["ApprovalsRequestsDecideValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ApprovalsRequestsDecideNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ApprovalsRequestsDecideValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ApprovalsRequestsDecideError"][];
+        };
+        ApprovalsRequestsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ApprovalsRequestsResubmitCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ApprovalsRequestsResubmitError: components["schemas"]["ApprovalsRequestsResubmitNonFieldErrorsErrorComponent"] | components["schemas"]["ApprovalsRequestsResubmitCommentErrorComponent"];
+        ApprovalsRequestsResubmitErrorResponse400: components["schemas"]["ApprovalsRequestsResubmitValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ApprovalsRequestsResubmitNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ApprovalsRequestsResubmitValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ApprovalsRequestsResubmitError"][];
+        };
+        ApprovalsRequestsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ApprovalsRequestsWithdrawCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ApprovalsRequestsWithdrawError: components["schemas"]["ApprovalsRequestsWithdrawNonFieldErrorsErrorComponent"] | components["schemas"]["ApprovalsRequestsWithdrawCommentErrorComponent"];
+        ApprovalsRequestsWithdrawErrorResponse400: components["schemas"]["ApprovalsRequestsWithdrawValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ApprovalsRequestsWithdrawNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ApprovalsRequestsWithdrawValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ApprovalsRequestsWithdrawError"][];
+        };
+        ApprovalsTypesListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /**
+         * @description * `role` - 按角色
+         *     * `department_head` - 申请人所在科室主任
+         *     * `users` - 指定人员
+         * @enum {string}
+         */
+        ApproverKindEnum: "role" | "department_head" | "users";
         ArchiveCreateInputRequest: {
             /** Format: uuid */
             physician_id: string;
@@ -5269,6 +6764,15 @@ export interface components {
             title?: string;
             /** Format: date */
             joined_on?: string | null;
+        };
+        ArchiveEntryOutput: {
+            kind: string;
+            summary: string;
+            /** Format: date */
+            occurred_on: string;
+            data: {
+                [key: string]: unknown;
+            };
         };
         ArchiveOutput: {
             /** Format: uuid */
@@ -5286,6 +6790,16 @@ export interface components {
             readonly phone: string;
             /** Format: date-time */
             created_at: string;
+        };
+        ArchiveOverviewOutput: {
+            physician: components["schemas"]["PhysicianBasicOutput"];
+            employee_number: string;
+            certificates: components["schemas"]["CertificateOutput"][];
+            grants: components["schemas"]["GrantDetailOutput"][];
+            reassessments: components["schemas"]["ArchiveEntryOutput"][];
+            career: components["schemas"]["CareerOutput"][];
+            history: components["schemas"]["ArchiveEntryOutput"][];
+            workload: components["schemas"]["WorkloadOutput"];
         };
         ArchivesCreateDepartmentIdErrorComponent: {
             /**
@@ -6510,6 +8024,68 @@ export interface components {
          * @enum {string}
          */
         ByEnum: "region" | "organization" | "department" | "title" | "procedure";
+        /**
+         * @description * `work` - work
+         *     * `training` - training
+         * @enum {string}
+         */
+        CareerInputKindEnum: "work" | "training";
+        CareerInputRequest: {
+            kind: components["schemas"]["CareerInputKindEnum"];
+            organization_name: string;
+            /** @default  */
+            role?: string;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on?: string | null;
+            /** @default  */
+            description?: string;
+        };
+        CareerOutput: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            organization_name: string;
+            role: string;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on: string | null;
+            description: string;
+        };
+        CatalogueItemInputRequest: {
+            code: string;
+            name: string;
+            category: components["schemas"]["CredentialingCategoryEnum"];
+            grade?: number | null;
+            /** @default  */
+            national_code?: string;
+            national_grade?: number | null;
+            /** @default  */
+            provincial_code?: string;
+            provincial_grade?: number | null;
+            /** Format: uuid */
+            exam_blueprint_id?: string | null;
+            /** @default true */
+            active?: boolean;
+        };
+        CatalogueItemOutput: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            category: string;
+            category_label: string;
+            grade: number | null;
+            national_code: string;
+            national_grade: number | null;
+            provincial_code: string;
+            provincial_grade: number | null;
+            /** Format: uuid */
+            exam_blueprint_id: string | null;
+            active: boolean;
+        };
         CertificateBatchInputRequest: {
             /** Format: uuid */
             cycle: string;
@@ -6551,6 +8127,31 @@ export interface components {
             readonly serial: string | null;
             readonly issued_at: string | null;
             readonly revoked_at: string | null;
+        };
+        CertificateInputRequest: {
+            name: string;
+            /** @default  */
+            number?: string;
+            /** Format: date */
+            issued_on?: string | null;
+            /** Format: date */
+            valid_until?: string | null;
+            /** Format: binary */
+            file?: string;
+        };
+        CertificateOutput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            number: string;
+            /** Format: date */
+            issued_on: string | null;
+            /** Format: date */
+            valid_until: string | null;
+            file_name: string;
+            content_type: string;
+            size: number;
+            sha256: string;
         };
         /** @description What the public verification shows: validity and masked numbers, nothing else. */
         CertificateVerificationOutput: {
@@ -6622,6 +8223,10 @@ export interface components {
             errors: components["schemas"]["CertificatesBatchCreateError"][];
         };
         CertificatesDownloadErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CertificatesExportInputRequest: {
+            /** Format: uuid */
+            physician_id?: string | null;
+        };
         CertificatesListErrorResponse400: components["schemas"]["ParseErrorResponse"];
         CertificatesVerifyErrorResponse400: components["schemas"]["ParseErrorResponse"];
         /**
@@ -6655,6 +8260,1588 @@ export interface components {
          * @enum {string}
          */
         ComponentEnum: "competence_test" | "skills" | "case_review" | "work_performance" | "ethics";
+        CredFileInputRequest: {
+            /** Format: binary */
+            file: string;
+        };
+        CredJobOutput: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            status: string;
+        };
+        CredentialingAnalysisErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingApiKeysCreateError: components["schemas"]["CredentialingApiKeysCreateNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingApiKeysCreateNameErrorComponent"];
+        CredentialingApiKeysCreateErrorResponse400: components["schemas"]["CredentialingApiKeysCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingApiKeysCreateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingApiKeysCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingApiKeysCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingApiKeysCreateError"][];
+        };
+        CredentialingApiKeysListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingApiKeysRevokeErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingApplicationFormsErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /**
+         * @description * `pending` - 审批中
+         *     * `returned` - 已退回
+         *     * `approved` - 已批准
+         *     * `rejected` - 已驳回
+         *     * `withdrawn` - 已撤回
+         * @enum {string}
+         */
+        CredentialingApplicationStatusEnum: "pending" | "returned" | "approved" | "rejected" | "withdrawn";
+        CredentialingApplicationsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingApplicationsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingApplicationsSubmitAnaesthesiaGradeErrorComponent: {
+            /**
+             * @description * `anaesthesia_grade` - anaesthesia_grade (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "anaesthesia_grade";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value";
+            detail: string;
+        };
+        CredentialingApplicationsSubmitDrugClassErrorComponent: {
+            /**
+             * @description * `drug_class` - drug_class (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "drug_class";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        CredentialingApplicationsSubmitError: components["schemas"]["CredentialingApplicationsSubmitNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingApplicationsSubmitKindErrorComponent"] | components["schemas"]["CredentialingApplicationsSubmitPhysicianIdErrorComponent"] | components["schemas"]["CredentialingApplicationsSubmitItemIdErrorComponent"] | components["schemas"]["CredentialingApplicationsSubmitDrugClassErrorComponent"] | components["schemas"]["CredentialingApplicationsSubmitLevelErrorComponent"] | components["schemas"]["CredentialingApplicationsSubmitAnaesthesiaGradeErrorComponent"] | components["schemas"]["CredentialingApplicationsSubmitSpecialErrorComponent"] | components["schemas"]["CredentialingApplicationsSubmitFormErrorComponent"] | components["schemas"]["CredentialingApplicationsSubmitFormKEYErrorComponent"] | components["schemas"]["CredentialingApplicationsSubmitValidYearsErrorComponent"];
+        CredentialingApplicationsSubmitErrorResponse400: components["schemas"]["CredentialingApplicationsSubmitValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingApplicationsSubmitFormErrorComponent: {
+            /**
+             * @description * `form` - form (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "form";
+            /**
+             * @description * `not_a_dict` - not_a_dict
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_dict" | "null";
+            detail: string;
+        };
+        CredentialingApplicationsSubmitFormKEYErrorComponent: {
+            /**
+             * @description * `form.KEY` - form.KEY (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "form.KEY";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingApplicationsSubmitItemIdErrorComponent: {
+            /**
+             * @description * `item_id` - item_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "item_id";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        CredentialingApplicationsSubmitKindErrorComponent: {
+            /**
+             * @description * `kind` - kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "kind";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        CredentialingApplicationsSubmitLevelErrorComponent: {
+            /**
+             * @description * `level` - level (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "level";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingApplicationsSubmitNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingApplicationsSubmitPhysicianIdErrorComponent: {
+            /**
+             * @description * `physician_id` - physician_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "physician_id";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        CredentialingApplicationsSubmitSpecialErrorComponent: {
+            /**
+             * @description * `special` - special (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "special";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        CredentialingApplicationsSubmitValidYearsErrorComponent: {
+            /**
+             * @description * `valid_years` - valid_years (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "valid_years";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value" | "null";
+            detail: string;
+        };
+        CredentialingApplicationsSubmitValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingApplicationsSubmitError"][];
+        };
+        CredentialingArchiveOverviewErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingCareerAddDescriptionErrorComponent: {
+            /**
+             * @description * `description` - description (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "description";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingCareerAddEndsOnErrorComponent: {
+            /**
+             * @description * `ends_on` - ends_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ends_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        CredentialingCareerAddError: components["schemas"]["CredentialingCareerAddNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingCareerAddKindErrorComponent"] | components["schemas"]["CredentialingCareerAddOrganizationNameErrorComponent"] | components["schemas"]["CredentialingCareerAddRoleErrorComponent"] | components["schemas"]["CredentialingCareerAddStartsOnErrorComponent"] | components["schemas"]["CredentialingCareerAddEndsOnErrorComponent"] | components["schemas"]["CredentialingCareerAddDescriptionErrorComponent"];
+        CredentialingCareerAddErrorResponse400: components["schemas"]["CredentialingCareerAddValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingCareerAddKindErrorComponent: {
+            /**
+             * @description * `kind` - kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "kind";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        CredentialingCareerAddNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingCareerAddOrganizationNameErrorComponent: {
+            /**
+             * @description * `organization_name` - organization_name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "organization_name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingCareerAddRoleErrorComponent: {
+            /**
+             * @description * `role` - role (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "role";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingCareerAddStartsOnErrorComponent: {
+            /**
+             * @description * `starts_on` - starts_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "starts_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "null" | "required";
+            detail: string;
+        };
+        CredentialingCareerAddValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingCareerAddError"][];
+        };
+        CredentialingCareerDeleteErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingCareerListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /**
+         * @description * `surgery` - 手术
+         *     * `diagnostic` - 诊断性操作
+         *     * `therapeutic` - 治疗性操作
+         *     * `interventional` - 介入
+         *     * `endoscopic` - 内镜
+         *     * `restricted` - 限制类技术
+         * @enum {string}
+         */
+        CredentialingCategoryEnum: "surgery" | "diagnostic" | "therapeutic" | "interventional" | "endoscopic" | "restricted";
+        CredentialingCertificatesAddErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingCertificatesDeleteErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingCertificatesDownloadErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingCertificatesExportError: components["schemas"]["CredentialingCertificatesExportNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingCertificatesExportPhysicianIdErrorComponent"];
+        CredentialingCertificatesExportErrorResponse400: components["schemas"]["CredentialingCertificatesExportValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingCertificatesExportNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingCertificatesExportPhysicianIdErrorComponent: {
+            /**
+             * @description * `physician_id` - physician_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "physician_id";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        CredentialingCertificatesExportValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingCertificatesExportError"][];
+        };
+        CredentialingCertificatesListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingCertificatesUpdateErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingDepartmentItemsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingDepartmentItemsRemoveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingDepartmentItemsRequestDepartmentIdErrorComponent: {
+            /**
+             * @description * `department_id` - department_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "department_id";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        CredentialingDepartmentItemsRequestError: components["schemas"]["CredentialingDepartmentItemsRequestNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingDepartmentItemsRequestDepartmentIdErrorComponent"] | components["schemas"]["CredentialingDepartmentItemsRequestItemIdErrorComponent"] | components["schemas"]["CredentialingDepartmentItemsRequestReasonErrorComponent"];
+        CredentialingDepartmentItemsRequestErrorResponse400: components["schemas"]["CredentialingDepartmentItemsRequestValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingDepartmentItemsRequestItemIdErrorComponent: {
+            /**
+             * @description * `item_id` - item_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "item_id";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        CredentialingDepartmentItemsRequestNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingDepartmentItemsRequestReasonErrorComponent: {
+            /**
+             * @description * `reason` - reason (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "reason";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingDepartmentItemsRequestValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingDepartmentItemsRequestError"][];
+        };
+        /**
+         * @description * `general` - 一般处方权
+         *     * `narcotic` - 麻醉和精神药品处方权
+         *     * `oncology` - 抗肿瘤药物处方权
+         *     * `tcm` - 中药处方权
+         *     * `hormone` - 激素类药物处方权
+         *     * `antimicrobial` - 抗菌药物处方权
+         * @enum {string}
+         */
+        CredentialingDrugClassEnum: "general" | "narcotic" | "oncology" | "tcm" | "hormone" | "antimicrobial";
+        CredentialingExamRequirementsErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingExamRequirementsSetError: components["schemas"]["CredentialingExamRequirementsSetNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingExamRequirementsSetKeyErrorComponent"] | components["schemas"]["CredentialingExamRequirementsSetExamBlueprintIdErrorComponent"];
+        CredentialingExamRequirementsSetErrorResponse400: components["schemas"]["CredentialingExamRequirementsSetValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingExamRequirementsSetExamBlueprintIdErrorComponent: {
+            /**
+             * @description * `exam_blueprint_id` - exam_blueprint_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "exam_blueprint_id";
+            /**
+             * @description * `invalid` - invalid
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "required";
+            detail: string;
+        };
+        CredentialingExamRequirementsSetKeyErrorComponent: {
+            /**
+             * @description * `key` - key (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "key";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingExamRequirementsSetNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingExamRequirementsSetValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingExamRequirementsSetError"][];
+        };
+        /**
+         * @description * `active` - 有效
+         *     * `suspended` - 暂停
+         *     * `revoked` - 已终止
+         *     * `expired` - 已过期
+         * @enum {string}
+         */
+        CredentialingGrantStatusEnum: "active" | "suspended" | "revoked" | "expired";
+        CredentialingGrantsAdjustError: components["schemas"]["CredentialingGrantsAdjustNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingGrantsAdjustValidUntilErrorComponent"] | components["schemas"]["CredentialingGrantsAdjustScopeNoteErrorComponent"] | components["schemas"]["CredentialingGrantsAdjustLevelErrorComponent"];
+        CredentialingGrantsAdjustErrorResponse400: components["schemas"]["CredentialingGrantsAdjustValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingGrantsAdjustLevelErrorComponent: {
+            /**
+             * @description * `level` - level (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "level";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingGrantsAdjustNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingGrantsAdjustScopeNoteErrorComponent: {
+            /**
+             * @description * `scope_note` - scope_note (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "scope_note";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingGrantsAdjustValidUntilErrorComponent: {
+            /**
+             * @description * `valid_until` - valid_until (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "valid_until";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "null";
+            detail: string;
+        };
+        CredentialingGrantsAdjustValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingGrantsAdjustError"][];
+        };
+        CredentialingGrantsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingGrantsResumeErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingGrantsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingGrantsRevokeError: components["schemas"]["CredentialingGrantsRevokeNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingGrantsRevokeReasonErrorComponent"] | components["schemas"]["CredentialingGrantsRevokeUntilErrorComponent"];
+        CredentialingGrantsRevokeErrorResponse400: components["schemas"]["CredentialingGrantsRevokeValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingGrantsRevokeNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingGrantsRevokeReasonErrorComponent: {
+            /**
+             * @description * `reason` - reason (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "reason";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingGrantsRevokeUntilErrorComponent: {
+            /**
+             * @description * `until` - until (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "until";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        CredentialingGrantsRevokeValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingGrantsRevokeError"][];
+        };
+        CredentialingGrantsSuspendError: components["schemas"]["CredentialingGrantsSuspendNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingGrantsSuspendReasonErrorComponent"] | components["schemas"]["CredentialingGrantsSuspendUntilErrorComponent"];
+        CredentialingGrantsSuspendErrorResponse400: components["schemas"]["CredentialingGrantsSuspendValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingGrantsSuspendNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingGrantsSuspendReasonErrorComponent: {
+            /**
+             * @description * `reason` - reason (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "reason";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingGrantsSuspendUntilErrorComponent: {
+            /**
+             * @description * `until` - until (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "until";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "datetime" | "invalid";
+            detail: string;
+        };
+        CredentialingGrantsSuspendValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingGrantsSuspendError"][];
+        };
+        CredentialingImportBatchesErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingImportOperationsErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingImportPrescriptionsErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingImportWorkloadErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingItemsCreateActiveErrorComponent: {
+            /**
+             * @description * `active` - active (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "active";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingItemsCreateCategoryErrorComponent: {
+            /**
+             * @description * `category` - category (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "category";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        CredentialingItemsCreateCodeErrorComponent: {
+            /**
+             * @description * `code` - code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "code";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingItemsCreateError: components["schemas"]["CredentialingItemsCreateNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingItemsCreateCodeErrorComponent"] | components["schemas"]["CredentialingItemsCreateNameErrorComponent"] | components["schemas"]["CredentialingItemsCreateCategoryErrorComponent"] | components["schemas"]["CredentialingItemsCreateGradeErrorComponent"] | components["schemas"]["CredentialingItemsCreateNationalCodeErrorComponent"] | components["schemas"]["CredentialingItemsCreateNationalGradeErrorComponent"] | components["schemas"]["CredentialingItemsCreateProvincialCodeErrorComponent"] | components["schemas"]["CredentialingItemsCreateProvincialGradeErrorComponent"] | components["schemas"]["CredentialingItemsCreateExamBlueprintIdErrorComponent"] | components["schemas"]["CredentialingItemsCreateActiveErrorComponent"];
+        CredentialingItemsCreateErrorResponse400: components["schemas"]["CredentialingItemsCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingItemsCreateExamBlueprintIdErrorComponent: {
+            /**
+             * @description * `exam_blueprint_id` - exam_blueprint_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "exam_blueprint_id";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        CredentialingItemsCreateGradeErrorComponent: {
+            /**
+             * @description * `grade` - grade (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "grade";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value";
+            detail: string;
+        };
+        CredentialingItemsCreateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingItemsCreateNationalCodeErrorComponent: {
+            /**
+             * @description * `national_code` - national_code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "national_code";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingItemsCreateNationalGradeErrorComponent: {
+            /**
+             * @description * `national_grade` - national_grade (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "national_grade";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value";
+            detail: string;
+        };
+        CredentialingItemsCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingItemsCreateProvincialCodeErrorComponent: {
+            /**
+             * @description * `provincial_code` - provincial_code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "provincial_code";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingItemsCreateProvincialGradeErrorComponent: {
+            /**
+             * @description * `provincial_grade` - provincial_grade (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "provincial_grade";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value";
+            detail: string;
+        };
+        CredentialingItemsCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingItemsCreateError"][];
+        };
+        CredentialingItemsExportErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingItemsImportErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingItemsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingItemsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingItemsUpdateActiveErrorComponent: {
+            /**
+             * @description * `active` - active (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "active";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingItemsUpdateCategoryErrorComponent: {
+            /**
+             * @description * `category` - category (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "category";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        CredentialingItemsUpdateCodeErrorComponent: {
+            /**
+             * @description * `code` - code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "code";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingItemsUpdateError: components["schemas"]["CredentialingItemsUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingItemsUpdateCodeErrorComponent"] | components["schemas"]["CredentialingItemsUpdateNameErrorComponent"] | components["schemas"]["CredentialingItemsUpdateCategoryErrorComponent"] | components["schemas"]["CredentialingItemsUpdateGradeErrorComponent"] | components["schemas"]["CredentialingItemsUpdateNationalCodeErrorComponent"] | components["schemas"]["CredentialingItemsUpdateNationalGradeErrorComponent"] | components["schemas"]["CredentialingItemsUpdateProvincialCodeErrorComponent"] | components["schemas"]["CredentialingItemsUpdateProvincialGradeErrorComponent"] | components["schemas"]["CredentialingItemsUpdateExamBlueprintIdErrorComponent"] | components["schemas"]["CredentialingItemsUpdateActiveErrorComponent"];
+        CredentialingItemsUpdateErrorResponse400: components["schemas"]["CredentialingItemsUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingItemsUpdateExamBlueprintIdErrorComponent: {
+            /**
+             * @description * `exam_blueprint_id` - exam_blueprint_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "exam_blueprint_id";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        CredentialingItemsUpdateGradeErrorComponent: {
+            /**
+             * @description * `grade` - grade (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "grade";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value";
+            detail: string;
+        };
+        CredentialingItemsUpdateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingItemsUpdateNationalCodeErrorComponent: {
+            /**
+             * @description * `national_code` - national_code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "national_code";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingItemsUpdateNationalGradeErrorComponent: {
+            /**
+             * @description * `national_grade` - national_grade (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "national_grade";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value";
+            detail: string;
+        };
+        CredentialingItemsUpdateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingItemsUpdateProvincialCodeErrorComponent: {
+            /**
+             * @description * `provincial_code` - provincial_code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "provincial_code";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingItemsUpdateProvincialGradeErrorComponent: {
+            /**
+             * @description * `provincial_grade` - provincial_grade (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "provincial_grade";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value";
+            detail: string;
+        };
+        CredentialingItemsUpdateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingItemsUpdateError"][];
+        };
+        /**
+         * @description * `surgical` - 手术权限
+         *     * `procedural` - 操作权限
+         *     * `prescribing` - 处方权
+         *     * `medtech` - 医技操作及报告权
+         *     * `anaesthesia` - 麻醉权限
+         *     * `special` - 医疗技术执业能力
+         * @enum {string}
+         */
+        CredentialingPrivilegeKindEnum: "surgical" | "procedural" | "prescribing" | "medtech" | "anaesthesia" | "special";
+        CredentialingReassessmentAssessCommentErrorComponent: {
+            /**
+             * @description * `comment` - comment (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "comment";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingReassessmentAssessComplicationsErrorComponent: {
+            /**
+             * @description * `complications` - complications (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "complications";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `min_value` - min_value
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "min_value" | "null";
+            detail: string;
+        };
+        CredentialingReassessmentAssessDeathsErrorComponent: {
+            /**
+             * @description * `deaths` - deaths (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "deaths";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `min_value` - min_value
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "min_value" | "null";
+            detail: string;
+        };
+        CredentialingReassessmentAssessError: components["schemas"]["CredentialingReassessmentAssessNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingReassessmentAssessResultErrorComponent"] | components["schemas"]["CredentialingReassessmentAssessCommentErrorComponent"] | components["schemas"]["CredentialingReassessmentAssessComplicationsErrorComponent"] | components["schemas"]["CredentialingReassessmentAssessDeathsErrorComponent"] | components["schemas"]["CredentialingReassessmentAssessUnplannedReoperationsErrorComponent"];
+        CredentialingReassessmentAssessErrorResponse400: components["schemas"]["CredentialingReassessmentAssessValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingReassessmentAssessNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingReassessmentAssessResultErrorComponent: {
+            /**
+             * @description * `result` - result (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "result";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        CredentialingReassessmentAssessUnplannedReoperationsErrorComponent: {
+            /**
+             * @description * `unplanned_reoperations` - unplanned_reoperations (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "unplanned_reoperations";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `min_value` - min_value
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "min_value" | "null";
+            detail: string;
+        };
+        CredentialingReassessmentAssessValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingReassessmentAssessError"][];
+        };
+        CredentialingReassessmentCloseErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingReassessmentItemsErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /**
+         * @description * `pending` - 待评估
+         *     * `passed` - 通过
+         *     * `failed` - 不通过
+         * @enum {string}
+         */
+        CredentialingReassessmentResultEnum: "pending" | "passed" | "failed";
+        CredentialingReassessmentsCreateError: components["schemas"]["CredentialingReassessmentsCreateNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingReassessmentsCreateNameErrorComponent"] | components["schemas"]["CredentialingReassessmentsCreateGradeErrorComponent"] | components["schemas"]["CredentialingReassessmentsCreatePeriodStartErrorComponent"] | components["schemas"]["CredentialingReassessmentsCreatePeriodEndErrorComponent"] | components["schemas"]["CredentialingReassessmentsCreateMinVolumeErrorComponent"];
+        CredentialingReassessmentsCreateErrorResponse400: components["schemas"]["CredentialingReassessmentsCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingReassessmentsCreateGradeErrorComponent: {
+            /**
+             * @description * `grade` - grade (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "grade";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value" | "null" | "required";
+            detail: string;
+        };
+        CredentialingReassessmentsCreateMinVolumeErrorComponent: {
+            /**
+             * @description * `min_volume` - min_volume (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "min_volume";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `min_value` - min_value
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "min_value" | "null";
+            detail: string;
+        };
+        CredentialingReassessmentsCreateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingReassessmentsCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingReassessmentsCreatePeriodEndErrorComponent: {
+            /**
+             * @description * `period_end` - period_end (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "period_end";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "null" | "required";
+            detail: string;
+        };
+        CredentialingReassessmentsCreatePeriodStartErrorComponent: {
+            /**
+             * @description * `period_start` - period_start (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "period_start";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "null" | "required";
+            detail: string;
+        };
+        CredentialingReassessmentsCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingReassessmentsCreateError"][];
+        };
+        CredentialingReassessmentsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /**
+         * @description * `rural` - 下乡
+         *     * `study` - 进修
+         *     * `other` - 外出
+         * @enum {string}
+         */
+        CredentialingSecondmentKindEnum: "rural" | "study" | "other";
+        CredentialingSecondmentsCancelErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingSecondmentsCreateEndsOnErrorComponent: {
+            /**
+             * @description * `ends_on` - ends_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ends_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "null" | "required";
+            detail: string;
+        };
+        CredentialingSecondmentsCreateError: components["schemas"]["CredentialingSecondmentsCreateNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingSecondmentsCreatePhysicianIdErrorComponent"] | components["schemas"]["CredentialingSecondmentsCreateKindErrorComponent"] | components["schemas"]["CredentialingSecondmentsCreateStartsOnErrorComponent"] | components["schemas"]["CredentialingSecondmentsCreateEndsOnErrorComponent"] | components["schemas"]["CredentialingSecondmentsCreatePlaceErrorComponent"];
+        CredentialingSecondmentsCreateErrorResponse400: components["schemas"]["CredentialingSecondmentsCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingSecondmentsCreateKindErrorComponent: {
+            /**
+             * @description * `kind` - kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "kind";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        CredentialingSecondmentsCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingSecondmentsCreatePhysicianIdErrorComponent: {
+            /**
+             * @description * `physician_id` - physician_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "physician_id";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        CredentialingSecondmentsCreatePlaceErrorComponent: {
+            /**
+             * @description * `place` - place (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "place";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        CredentialingSecondmentsCreateStartsOnErrorComponent: {
+            /**
+             * @description * `starts_on` - starts_on (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "starts_on";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "null" | "required";
+            detail: string;
+        };
+        CredentialingSecondmentsCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingSecondmentsCreateError"][];
+        };
+        CredentialingSecondmentsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /**
+         * @description * `cosmetic_lead` - 美容主诊医师
+         *     * `brain_death` - 脑死亡判定
+         *     * `large_equipment` - 大型医用设备操作
+         * @enum {string}
+         */
+        CredentialingSpecialPracticeEnum: "cosmetic_lead" | "brain_death" | "large_equipment";
+        CredentialingStatisticsErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingTitleRulesErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingTitleRulesSetError: components["schemas"]["CredentialingTitleRulesSetNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingTitleRulesSetRulesNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingTitleRulesSetRulesINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingTitleRulesSetRulesINDEXGradeErrorComponent"] | components["schemas"]["CredentialingTitleRulesSetRulesINDEXMinRankErrorComponent"];
+        CredentialingTitleRulesSetErrorResponse400: components["schemas"]["CredentialingTitleRulesSetValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingTitleRulesSetNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingTitleRulesSetRulesINDEXGradeErrorComponent: {
+            /**
+             * @description * `rules.INDEX.grade` - rules.INDEX.grade (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rules.INDEX.grade";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value" | "null" | "required";
+            detail: string;
+        };
+        CredentialingTitleRulesSetRulesINDEXMinRankErrorComponent: {
+            /**
+             * @description * `rules.INDEX.min_rank` - rules.INDEX.min_rank (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rules.INDEX.min_rank";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value" | "null" | "required";
+            detail: string;
+        };
+        CredentialingTitleRulesSetRulesINDEXNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `rules.INDEX.non_field_errors` - rules.INDEX.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rules.INDEX.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        CredentialingTitleRulesSetRulesNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `rules.non_field_errors` - rules.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rules.non_field_errors";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        CredentialingTitleRulesSetValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingTitleRulesSetError"][];
+        };
+        CredentialingViolationsErrorResponse400: components["schemas"]["ParseErrorResponse"];
         CycleComponentSchema: {
             /** @description enums.Component */
             component: string;
@@ -7738,6 +10925,25 @@ export interface components {
             /** @default true */
             is_active?: boolean;
         };
+        DepartmentItemInputRequest: {
+            /** Format: uuid */
+            department_id: string;
+            /** Format: uuid */
+            item_id: string;
+            /** @default  */
+            reason?: string;
+        };
+        DepartmentItemOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            department_id: string;
+            item: components["schemas"]["CatalogueItemOutput"];
+            status: string;
+            reason: string;
+            /** Format: date-time */
+            created_at: string;
+        };
         DepartmentOutput: {
             /** Format: uuid */
             id: string;
@@ -7768,6 +10974,15 @@ export interface components {
             rated_by_name: string;
             /** Format: date-time */
             rated_at: string;
+        };
+        DepartmentStatOutput: {
+            /** Format: uuid */
+            department_id: string | null;
+            drug_class?: string;
+            total: number;
+            out_of_privilege: number;
+            over_grade?: number;
+            lead_mismatch?: number;
         };
         DepartmentTreeOutput: {
             /** Format: uuid */
@@ -7986,6 +11201,11 @@ export interface components {
          * @enum {integer}
          */
         DifficultyEnum: 1 | 2 | 3;
+        DownloadOutput: {
+            /** Format: uri */
+            url: string;
+            file_name: string;
+        };
         EducationRecordInputRequest: {
             school: string;
             /** @default  */
@@ -8502,6 +11722,10 @@ export interface components {
             /** Format: date-time */
             result_recorded_at: string | null;
             result_error: string;
+            /** Format: date-time */
+            voided_at: string | null;
+            void_reason: string;
+            void_outcome: string;
         };
         ExamBankInputRequest: {
             name: string;
@@ -8663,6 +11887,16 @@ export interface components {
             explanation: string;
             /** Format: date-time */
             created_at: string;
+        };
+        ExamRequirementInputRequest: {
+            key: string;
+            /** Format: uuid */
+            exam_blueprint_id: string | null;
+        };
+        ExamRequirementOutput: {
+            key: string;
+            /** Format: uuid */
+            exam_blueprint_id: string;
         };
         ExamSittingInputRequest: {
             /** Format: uuid */
@@ -10012,6 +13246,90 @@ export interface components {
             /** Format: double */
             excellent_rate: number | null;
         };
+        FormDefinitionOutput: {
+            key: string;
+            kind: string;
+            label: string;
+            fields: string[];
+            levels: string[];
+        };
+        GrantAdjustInputRequest: {
+            /** Format: date */
+            valid_until?: string;
+            scope_note?: string;
+            level?: string;
+        };
+        GrantDetailOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            physician_id: string;
+            readonly physician_name: string;
+            /** Format: uuid */
+            department_id: string | null;
+            kind: components["schemas"]["CredentialingPrivilegeKindEnum"];
+            item: components["schemas"]["CatalogueItemOutput"] | null;
+            drug_class: string;
+            level: string;
+            anaesthesia_grade: number | null;
+            special: string;
+            scope_note: string;
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_until: string;
+            status: components["schemas"]["CredentialingGrantStatusEnum"];
+            status_reason: string;
+            /** Format: date */
+            suspended_until: string | null;
+            /** Format: uuid */
+            application_id: string | null;
+            events: components["schemas"]["GrantEventOutput"][];
+        };
+        GrantEventOutput: {
+            action: string;
+            from_status: string;
+            to_status: string;
+            reason: string;
+            /** Format: uuid */
+            actor_id: string | null;
+            data: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+        };
+        GrantOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            physician_id: string;
+            readonly physician_name: string;
+            /** Format: uuid */
+            department_id: string | null;
+            kind: components["schemas"]["CredentialingPrivilegeKindEnum"];
+            item: components["schemas"]["CatalogueItemOutput"] | null;
+            drug_class: string;
+            level: string;
+            anaesthesia_grade: number | null;
+            special: string;
+            scope_note: string;
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_until: string;
+            status: components["schemas"]["CredentialingGrantStatusEnum"];
+            status_reason: string;
+            /** Format: date */
+            suspended_until: string | null;
+            /** Format: uuid */
+            application_id: string | null;
+        };
+        GrantReasonInputRequest: {
+            reason: string;
+            /** Format: date */
+            until?: string | null;
+        };
         HealthOutput: {
             status: string;
             services: {
@@ -10019,6 +13337,18 @@ export interface components {
             };
         };
         HealthRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        ImportBatchOutput: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            file_name: string;
+            rows: number;
+            summary: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+        };
         JobDownloadOutput: {
             /** Format: uri */
             url: string;
@@ -12580,8 +15910,22 @@ export interface components {
             code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
             detail: string;
         };
-        MeProctoringUploadUrlError: components["schemas"]["MeProctoringUploadUrlNonFieldErrorsErrorComponent"] | components["schemas"]["MeProctoringUploadUrlContentTypeErrorComponent"] | components["schemas"]["MeProctoringUploadUrlSizeErrorComponent"] | components["schemas"]["MeProctoringUploadUrlSha256ErrorComponent"];
+        MeProctoringUploadUrlError: components["schemas"]["MeProctoringUploadUrlNonFieldErrorsErrorComponent"] | components["schemas"]["MeProctoringUploadUrlContentTypeErrorComponent"] | components["schemas"]["MeProctoringUploadUrlSizeErrorComponent"] | components["schemas"]["MeProctoringUploadUrlSha256ErrorComponent"] | components["schemas"]["MeProctoringUploadUrlMethodErrorComponent"];
         MeProctoringUploadUrlErrorResponse400: components["schemas"]["MeProctoringUploadUrlValidationError"] | components["schemas"]["ParseErrorResponse"];
+        MeProctoringUploadUrlMethodErrorComponent: {
+            /**
+             * @description * `method` - method (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "method";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
         MeProctoringUploadUrlNonFieldErrorsErrorComponent: {
             /**
              * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
@@ -12603,16 +15947,14 @@ export interface components {
              */
             attr: "sha256";
             /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
+             * @description * `invalid` - invalid
              *     * `max_length` - max_length
              *     * `null` - null
              *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `required` - required
              *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
              * @enum {string}
              */
-            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
             detail: string;
         };
         MeProctoringUploadUrlSizeErrorComponent: {
@@ -12727,6 +16069,8 @@ export interface components {
             /** Format: decimal */
             max_score: string;
             passed: boolean | null;
+            /** Format: date-time */
+            voided_at: string | null;
         };
         MyExamOptionOutput: {
             id: string;
@@ -12994,9 +16338,12 @@ export interface components {
          *     * `result_published` - 考核结果公示
          *     * `phase_started` - 阶段开始
          *     * `deadline_approaching` - 截止提醒
+         *     * `approval_pending` - 待审批
+         *     * `approval_overdue` - 审批超时提醒
+         *     * `approval_decided` - 审批结果
          * @enum {string}
          */
-        NotificationKindEnum: "submission_returned" | "result_published" | "phase_started" | "deadline_approaching";
+        NotificationKindEnum: "submission_returned" | "result_published" | "phase_started" | "deadline_approaching" | "approval_pending" | "approval_overdue" | "approval_decided";
         NotificationLinkOutput: {
             type: components["schemas"]["NotificationLinkTypeEnum"];
             /** Format: uuid */
@@ -13007,9 +16354,10 @@ export interface components {
          *     * `review_department` - 科室评定
          *     * `review_institution` - 机构审核
          *     * `review_body` - 考核机构复核
+         *     * `approval_request` - 审批申请
          * @enum {string}
          */
-        NotificationLinkTypeEnum: "my_enrolment" | "review_department" | "review_institution" | "review_body";
+        NotificationLinkTypeEnum: "my_enrolment" | "review_department" | "review_institution" | "review_body" | "approval_request";
         NotificationOutput: {
             /** Format: uuid */
             id: string;
@@ -13705,6 +17053,66 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["AdverseRecordOutput"][];
         };
+        PaginatedApiKeyOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ApiKeyOutput"][];
+        };
+        PaginatedApplicationOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ApplicationOutput"][];
+        };
+        PaginatedApprovalChainOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ApprovalChainOutput"][];
+        };
+        PaginatedApprovalRequestOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ApprovalRequestOutput"][];
+        };
         PaginatedArchiveOutputList: {
             /** @example 123 */
             count: number;
@@ -13810,6 +17218,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["AuditEventOutput"][];
         };
+        PaginatedCatalogueItemOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CatalogueItemOutput"][];
+        };
         PaginatedCertificateEntryOutputList: {
             /** @example 123 */
             count: number;
@@ -13869,6 +17292,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["CycleSettingsOutput"][];
+        };
+        PaginatedDepartmentItemOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["DepartmentItemOutput"][];
         };
         PaginatedDepartmentOutputList: {
             /** @example 123 */
@@ -14004,6 +17442,36 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["ExamSittingOutput"][];
+        };
+        PaginatedGrantOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["GrantOutput"][];
+        };
+        PaginatedImportBatchOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ImportBatchOutput"][];
         };
         PaginatedJobOutputList: {
             /** @example 123 */
@@ -14245,6 +17713,36 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["ProgressPhysicianOutput"][];
         };
+        PaginatedReassessmentItemOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ReassessmentItemOutput"][];
+        };
+        PaginatedReassessmentOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ReassessmentOutput"][];
+        };
         PaginatedRegionOutputList: {
             /** @example 123 */
             count: number;
@@ -14289,6 +17787,36 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["ReviewItemOutput"][];
+        };
+        PaginatedSecondmentOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["SecondmentOutput"][];
+        };
+        PaginatedViolationOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ViolationOutput"][];
         };
         ParseError: {
             code: components["schemas"]["ParseErrorCodeEnum"];
@@ -14342,6 +17870,29 @@ export interface components {
             description?: string;
             contact_name?: string;
             contact_phone?: string;
+        };
+        PatchedCatalogueItemUpdateInputRequest: {
+            code?: string;
+            name?: string;
+            category?: components["schemas"]["CredentialingCategoryEnum"];
+            grade?: number | null;
+            national_code?: string;
+            national_grade?: number | null;
+            provincial_code?: string;
+            provincial_grade?: number | null;
+            /** Format: uuid */
+            exam_blueprint_id?: string | null;
+            active?: boolean;
+        };
+        PatchedCertificateUpdateInputRequest: {
+            name?: string;
+            number?: string;
+            /** Format: date */
+            issued_on?: string | null;
+            /** Format: date */
+            valid_until?: string | null;
+            /** Format: binary */
+            file?: string;
         };
         PatchedCycleUpdateInputRequest: {
             code?: string;
@@ -14469,6 +18020,19 @@ export interface components {
             opens: string;
             /** Format: date */
             closes: string;
+        };
+        PhysicianBasicOutput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            gender: string;
+            title: string;
+            licence_number: string;
+            practice_category: string;
+            practice_scope: string;
+            /** Format: uuid */
+            department_id: string | null;
+            phone: string;
         };
         /** @description A new physician of the caller's institution. Gender and birth date come from the ID-card number. */
         PhysicianCreateInputRequest: {
@@ -16321,6 +19885,130 @@ export interface components {
             /** Format: date */
             valid_until: string | null;
         };
+        PrivilegeCheckDrugClassErrorComponent: {
+            /**
+             * @description * `drug_class` - drug_class (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "drug_class";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
+            detail: string;
+        };
+        PrivilegeCheckError: components["schemas"]["PrivilegeCheckNonFieldErrorsErrorComponent"] | components["schemas"]["PrivilegeCheckPhysicianIdErrorComponent"] | components["schemas"]["PrivilegeCheckLicenceNumberErrorComponent"] | components["schemas"]["PrivilegeCheckProcedureCodeErrorComponent"] | components["schemas"]["PrivilegeCheckDrugClassErrorComponent"] | components["schemas"]["PrivilegeCheckLevelErrorComponent"];
+        PrivilegeCheckErrorResponse400: components["schemas"]["PrivilegeCheckValidationError"] | components["schemas"]["ParseErrorResponse"];
+        PrivilegeCheckInputRequest: {
+            /** Format: uuid */
+            physician_id?: string;
+            licence_number?: string;
+            /** @default  */
+            procedure_code?: string;
+            /** @default  */
+            drug_class?: components["schemas"]["CredentialingDrugClassEnum"] | components["schemas"]["BlankEnum"];
+            /** @default  */
+            level?: string;
+        };
+        PrivilegeCheckLevelErrorComponent: {
+            /**
+             * @description * `level` - level (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "level";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        PrivilegeCheckLicenceNumberErrorComponent: {
+            /**
+             * @description * `licence_number` - licence_number (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "licence_number";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        PrivilegeCheckNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        PrivilegeCheckOutput: {
+            allowed: boolean;
+            reason: string;
+            message: string;
+            /** Format: uuid */
+            grant_id: string | null;
+            /** Format: date */
+            valid_until: string | null;
+        };
+        PrivilegeCheckPhysicianIdErrorComponent: {
+            /**
+             * @description * `physician_id` - physician_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "physician_id";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        PrivilegeCheckProcedureCodeErrorComponent: {
+            /**
+             * @description * `procedure_code` - procedure_code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "procedure_code";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        PrivilegeCheckValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["PrivilegeCheckError"][];
+        };
         /**
          * @description * `general` - 一般程序
          *     * `simplified` - 简易程序
@@ -16488,6 +20176,7 @@ export interface components {
             matched: boolean | null;
             /** Format: date-time */
             deleted_at: string | null;
+            upload_method: string;
             url: string | null;
         };
         ProctoringPhotoUploadInputRequest: {
@@ -16755,6 +20444,7 @@ export interface components {
             matched: boolean | null;
             /** Format: date-time */
             deleted_at: string | null;
+            upload_method: string;
         };
         ProctoringStaffAppealOutput: {
             /** Format: uuid */
@@ -16794,18 +20484,49 @@ export interface components {
             confirm_comment: string;
         };
         ProctoringUploadOutput: {
-            method: string;
+            method: components["schemas"]["ProctoringUploadOutputMethodEnum"];
             url: string;
+            /** @description PUT: send exactly these headers. POST: empty. */
             headers: {
                 [key: string]: string;
             };
+            /** @description POST: the form fields to send with the file (wx.uploadFile `formData`), in this order before the file. PUT: empty. */
+            fields: {
+                [key: string]: string;
+            };
+            /** @description POST: the form field of the file (wx.uploadFile `name`). PUT: ''. */
+            file_field: string;
             /** Format: date-time */
             expires_at: string;
         };
+        /**
+         * @description * `PUT` - PUT
+         *     * `POST` - POST
+         * @enum {string}
+         */
+        ProctoringUploadOutputMethodEnum: "PUT" | "POST";
+        /**
+         * @description * `put` - PUT 直传
+         *     * `post` - POST 表单上传
+         * @enum {string}
+         */
+        ProctoringUploadUrlInputMethodEnum: "put" | "post";
         ProctoringUploadUrlInputRequest: {
             content_type: string;
             size: number;
-            sha256: string;
+            /**
+             * @description SHA-256 (hex) of the photo: required for `put` (signed into the upload); ignored for `post` (a worker computes it from the stored object).
+             * @default
+             */
+            sha256?: string;
+            /**
+             * @description `put` (default): a signed write-once PUT (wx.request). `post`: a POST policy for wx.uploadFile (multipart form to a staging key; a worker copies it to the final key and hashes it).
+             *
+             *     * `put` - PUT 直传
+             *     * `post` - POST 表单上传
+             * @default put
+             */
+            method?: components["schemas"]["ProctoringUploadUrlInputMethodEnum"];
         };
         ProctoringUploadUrlOutput: {
             /** Format: uuid */
@@ -17115,6 +20836,61 @@ export interface components {
          * @enum {string}
          */
         RatingLevelEnum: "excellent" | "good" | "pass" | "fail";
+        ReassessmentAssessInputRequest: {
+            result: components["schemas"]["ReassessmentAssessInputResultEnum"];
+            /** @default  */
+            comment?: string;
+            complications?: number;
+            deaths?: number;
+            unplanned_reoperations?: number;
+        };
+        /**
+         * @description * `passed` - passed
+         *     * `failed` - failed
+         * @enum {string}
+         */
+        ReassessmentAssessInputResultEnum: "passed" | "failed";
+        ReassessmentCloseOutput: {
+            assessed: number;
+            failed: number;
+        };
+        ReassessmentInputRequest: {
+            name: string;
+            grade: number;
+            /** Format: date */
+            period_start: string;
+            /** Format: date */
+            period_end: string;
+            /** @default 1 */
+            min_volume?: number;
+        };
+        ReassessmentItemOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            physician_id: string;
+            grant: components["schemas"]["GrantOutput"];
+            volume: number;
+            complications: number;
+            deaths: number;
+            unplanned_reoperations: number;
+            result: components["schemas"]["CredentialingReassessmentResultEnum"];
+            comment: string;
+        };
+        ReassessmentOutput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            grade: number;
+            /** Format: date */
+            period_start: string;
+            /** Format: date */
+            period_end: string;
+            min_volume: number;
+            status: string;
+            /** Format: date-time */
+            closed_at: string | null;
+        };
         RefreshInputRequest: {
             refresh: string;
         };
@@ -18996,6 +22772,30 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        SecondmentInputRequest: {
+            /** Format: uuid */
+            physician_id: string;
+            kind: components["schemas"]["CredentialingSecondmentKindEnum"];
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on: string;
+            /** @default  */
+            place?: string;
+        };
+        SecondmentOutput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            physician_id: string;
+            kind: string;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on: string;
+            place: string;
+            cancelled: boolean;
+        };
         /**
          * @description * `server_error` - Server Error
          * @enum {string}
@@ -19032,6 +22832,10 @@ export interface components {
          * @enum {string}
          */
         SpecialRolesEnum: "attending" | "supervisor";
+        StatisticsOutput: {
+            operations: components["schemas"]["DepartmentStatOutput"][];
+            prescriptions: components["schemas"]["DepartmentStatOutput"][];
+        };
         StatsJobOutput: {
             /** Format: uuid */
             id: string;
@@ -19054,6 +22858,21 @@ export interface components {
             codes: string[];
         };
         TenantContextRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        TitleRuleRow: {
+            grade: number;
+            min_rank: number;
+            readonly min_title: string;
+        };
+        TitleRuleRowRequest: {
+            grade: number;
+            min_rank: number;
+        };
+        TitleRulesInput: {
+            rules: components["schemas"]["TitleRuleRow"][];
+        };
+        TitleRulesInputRequest: {
+            rules: components["schemas"]["TitleRuleRowRequest"][];
+        };
         TokenPairOutput: {
             access: string;
             refresh: string;
@@ -19076,6 +22895,27 @@ export interface components {
          * @enum {string}
          */
         ValidationErrorEnum: "validation_error";
+        ViolationOutput: {
+            /** Format: uuid */
+            id: string;
+            record_no: string;
+            readonly date: string;
+            /** Format: uuid */
+            department_id: string | null;
+            readonly physician_id: string;
+            /** @default  */
+            procedure_code?: string;
+            grade?: number | null;
+            /** @default  */
+            drug_class?: string;
+            /** @default  */
+            level?: string;
+            out_of_privilege: boolean;
+            /** @default false */
+            over_grade?: boolean;
+            /** @default false */
+            lead_mismatch?: boolean;
+        };
         WeChatBindCodeIssuedOutput: {
             /** @description shown once: give it to the physician */
             code: string;
@@ -19145,6 +22985,22 @@ export interface components {
          * @enum {string}
          */
         WeChatLoginOutputStatusEnum: "logged_in" | "not_bound";
+        WorkloadOutput: {
+            months: {
+                [key: string]: unknown;
+            }[];
+            totals: {
+                [key: string]: unknown;
+            } | null;
+            hospital_rank: {
+                [key: string]: unknown;
+            };
+            department_rank: {
+                [key: string]: unknown;
+            };
+            hospital_size: number;
+            department_size?: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -37124,6 +40980,746 @@ export interface operations {
             };
         };
     };
+    approvals_chains_list: {
+        parameters: {
+            query?: {
+                active?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                type_code?: string;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedApprovalChainOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsChainsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_chains_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalChainCreateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ApprovalChainCreateInputRequest"];
+                "multipart/form-data": components["schemas"]["ApprovalChainCreateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalChainOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsChainsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_chains_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalChainOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsChainsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_queue_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                type_code?: string;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedApprovalRequestOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsQueueListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_requests_list: {
+        parameters: {
+            query?: {
+                mine?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                status?: "approved" | "pending" | "rejected" | "returned" | "withdrawn";
+                type_code?: string;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedApprovalRequestOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsRequestsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_requests_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalRequestDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsRequestsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_requests_decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalDecideInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ApprovalDecideInputRequest"];
+                "multipart/form-data": components["schemas"]["ApprovalDecideInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalRequestDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsRequestsDecideErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_requests_resubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApprovalCommentInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ApprovalCommentInputRequest"];
+                "multipart/form-data": components["schemas"]["ApprovalCommentInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalRequestDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsRequestsResubmitErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_requests_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApprovalCommentInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ApprovalCommentInputRequest"];
+                "multipart/form-data": components["schemas"]["ApprovalCommentInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalRequestDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsRequestsWithdrawErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    approvals_types_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalTypeOutput"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsTypesListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
     archives_list: {
         parameters: {
             query?: {
@@ -37369,6 +41965,3744 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TenantContextRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_analysis: {
+        parameters: {
+            query?: {
+                year?: number;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalysisOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingAnalysisErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_api_keys_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedApiKeyOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingApiKeysListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_api_keys_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ApiKeyInputRequest"];
+                "multipart/form-data": components["schemas"]["ApiKeyInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreatedOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingApiKeysCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_api_keys_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingApiKeysRevokeErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_application_forms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormDefinitionOutput"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingApplicationFormsErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_applications_list: {
+        parameters: {
+            query?: {
+                kind?: string;
+                mine?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                physician_id?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedApplicationOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingApplicationsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_applications_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ApplicationInputRequest"];
+                "multipart/form-data": components["schemas"]["ApplicationInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingApplicationsSubmitErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_applications_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingApplicationsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_certificates_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CertificatesExportInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CertificatesExportInputRequest"];
+                "multipart/form-data": components["schemas"]["CertificatesExportInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingCertificatesExportErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_department_items_list: {
+        parameters: {
+            query?: {
+                department_id?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDepartmentItemOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingDepartmentItemsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_department_items_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepartmentItemInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DepartmentItemInputRequest"];
+                "multipart/form-data": components["schemas"]["DepartmentItemInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentItemOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingDepartmentItemsRequestErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_department_items_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                line_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentItemOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingDepartmentItemsRemoveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_exam_requirements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamRequirementOutput"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingExamRequirementsErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_exam_requirements_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamRequirementInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExamRequirementInputRequest"];
+                "multipart/form-data": components["schemas"]["ExamRequirementInputRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingExamRequirementsSetErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_grants_list: {
+        parameters: {
+            query?: {
+                item_id?: string;
+                kind?: string;
+                mine?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                physician_id?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedGrantOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingGrantsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_grants_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grant_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingGrantsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_grants_adjust: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grant_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["GrantAdjustInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GrantAdjustInputRequest"];
+                "multipart/form-data": components["schemas"]["GrantAdjustInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingGrantsAdjustErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_grants_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grant_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingGrantsResumeErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_grants_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grant_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantReasonInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GrantReasonInputRequest"];
+                "multipart/form-data": components["schemas"]["GrantReasonInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingGrantsRevokeErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_grants_suspend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grant_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantReasonInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GrantReasonInputRequest"];
+                "multipart/form-data": components["schemas"]["GrantReasonInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantDetailOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingGrantsSuspendErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_import_batches: {
+        parameters: {
+            query?: {
+                kind?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedImportBatchOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingImportBatchesErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_import_operations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CredFileInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingImportOperationsErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_import_prescriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CredFileInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingImportPrescriptionsErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_import_workload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CredFileInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingImportWorkloadErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_items_list: {
+        parameters: {
+            query?: {
+                active?: boolean;
+                category?: string;
+                grade?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                search?: string;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCatalogueItemOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingItemsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_items_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CatalogueItemInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CatalogueItemInputRequest"];
+                "multipart/form-data": components["schemas"]["CatalogueItemInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueItemOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingItemsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_items_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueItemOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingItemsRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_items_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCatalogueItemUpdateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedCatalogueItemUpdateInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedCatalogueItemUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueItemOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingItemsUpdateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_items_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingItemsExportErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_items_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CredFileInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingItemsImportErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_archive_overview: {
+        parameters: {
+            query?: {
+                period_from?: string;
+                period_to?: string;
+            };
+            header?: never;
+            path: {
+                physician_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchiveOverviewOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingArchiveOverviewErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_career_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                physician_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareerOutput"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingCareerListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_career_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                physician_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CareerInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CareerInputRequest"];
+                "multipart/form-data": components["schemas"]["CareerInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareerOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingCareerAddErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_career_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+                physician_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingCareerDeleteErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_certificates_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                physician_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateOutput"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingCertificatesListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_certificates_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                physician_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CertificateInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingCertificatesAddErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_certificates_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: string;
+                physician_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingCertificatesDeleteErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_certificates_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: string;
+                physician_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["PatchedCertificateUpdateInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingCertificatesUpdateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_certificates_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: string;
+                physician_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingCertificatesDownloadErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_reassessments_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedReassessmentOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingReassessmentsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_reassessments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassessmentInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReassessmentInputRequest"];
+                "multipart/form-data": components["schemas"]["ReassessmentInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassessmentOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingReassessmentsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_reassessment_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reassessment_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassessmentCloseOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingReassessmentCloseErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_reassessment_items: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                result?: string;
+            };
+            header?: never;
+            path: {
+                reassessment_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedReassessmentItemOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingReassessmentItemsErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_reassessment_assess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+                reassessment_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassessmentAssessInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReassessmentAssessInputRequest"];
+                "multipart/form-data": components["schemas"]["ReassessmentAssessInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassessmentItemOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingReassessmentAssessErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_secondments_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                physician_id?: string;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSecondmentOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingSecondmentsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_secondments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondmentInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SecondmentInputRequest"];
+                "multipart/form-data": components["schemas"]["SecondmentInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecondmentOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingSecondmentsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_secondments_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                secondment_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecondmentOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingSecondmentsCancelErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_statistics: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatisticsOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingStatisticsErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_title_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TitleRulesInput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingTitleRulesErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_title_rules_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TitleRulesInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TitleRulesInputRequest"];
+                "multipart/form-data": components["schemas"]["TitleRulesInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TitleRulesInput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingTitleRulesSetErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_violations: {
+        parameters: {
+            query?: {
+                batch_id?: string;
+                department_id?: string;
+                flag?: "lead_mismatch" | "out_of_privilege" | "over_grade";
+                kind?: "operations" | "prescriptions";
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedViolationOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingViolationsErrorResponse400"];
                 };
             };
             401: {
@@ -39225,6 +47559,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    privilege_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PrivilegeCheckInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PrivilegeCheckInputRequest"];
+                "multipart/form-data": components["schemas"]["PrivilegeCheckInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivilegeCheckOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivilegeCheckErrorResponse400"];
                 };
             };
             403: {
