@@ -32,5 +32,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['tests/unit/**/*.spec.ts'],
     setupFiles: ['tests/unit/setup.ts'],
+    // Component tests mount Element Plus in jsdom: seconds each on a busy 2-core machine, so the 5 s default
+    // fails for load, not for behaviour.
+    testTimeout: 30_000,
   },
 })
