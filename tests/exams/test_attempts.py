@@ -430,3 +430,35 @@ def test_physician_routes_need_a_physician(world, db, exam, path):
 
     assert APIClient().get(f"/api/v1/me/exams/{path}").status_code == 401
     assert login("admin_b").get(f"/api/v1/me/exams/{path}").status_code == 403
+
+
+def test_answers_need_no_redis(world, db, exam, settings, django_capture_on_commit_callbacks):
+    """Redis restarted mid-exam: answers live in PostgreSQL only (committed before the reply), so saving,
+    the answer sheet and submission work with the cache and the broker unreachable."""
+    from config.celery import app
+
+    client = login("doctor_a")  # logged in before Redis went away
+    paper = start(client, exam.sitting).json()
+    attempt_id = paper["attempt"]["id"]
+    question, options, _kind = answerable(paper)[0]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    saved = (app.conf.broker_url, app._pool, app.amqp._producer_pool)
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app._pool = app.amqp._producer_pool = None
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            answered = save(client, attempt_id, question, options[:1], seq=1)
+            sheet = client.get(f"/api/v1/me/exams/attempts/{attempt_id}/sheet/")
+            submitted = client.post(f"/api/v1/me/exams/attempts/{attempt_id}/submit/", **DEVICE)
+    finally:
+        app.conf.broker_url, app._pool, app.amqp._producer_pool = saved
+    assert answered.status_code == 200, answered.content
+    assert sheet.json()["answered"] == 1
+    assert submitted.status_code == 200, submitted.content
+    assert Attempt.objects.get(pk=attempt_id).detail["answered"] == 1

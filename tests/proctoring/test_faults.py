@@ -118,3 +118,33 @@ def test_a_lost_post_copy_is_sent_again_by_the_sweep(
     assert len(sent) == 1
     assert staging.snapshot_copy(body["snapshot"]) == "copied"
     assert Snapshot.objects.get(pk=body["snapshot"]).sha256
+
+
+def test_a_registration_while_redis_is_down_is_stored_and_answered(
+    world, doctor, proctored, django_capture_on_commit_callbacks, caplog
+):
+    from config.celery import app
+
+    # given an uploaded photo, and the broker unreachable (Redis restarting)
+    attempt_id = consent_and_start(doctor.client, proctored.sitting)
+    due_now(attempt_id)
+    data = jpeg(44)
+    body = upload_url(doctor.client, attempt_id, data).json()
+    assert put(body["upload"], data).status_code == 200
+    saved = (app.conf.broker_url, app._pool, app.amqp._producer_pool)
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    app._pool = app.amqp._producer_pool = None
+    try:
+        # when the client registers it (the after-commit send fails)
+        with django_capture_on_commit_callbacks(execute=True) as sent:
+            r = register(doctor.client, body["snapshot"])
+    finally:
+        app.conf.broker_url, app._pool, app.amqp._producer_pool = saved
+    # then the registration stands and is answered; the sweep will send the analysis later
+    assert len(sent) == 1
+    assert "not queued; the sweep will send it again" in caplog.text
+    assert r.status_code == 200, r.content
+    assert Snapshot.objects.get(pk=body["snapshot"]).registered_at is not None
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        assert stalled_requeue(now=timezone.now() + timedelta(minutes=11)) == 1
+    assert len(again) == 1

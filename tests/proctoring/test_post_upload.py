@@ -174,3 +174,25 @@ def test_post_policy_declarations_and_the_copy_queue(world, doctor, proctored):
     route = app.amqp.router.route({"queue": "default"}, "proctoring.tasks.snapshot_copy_task")
     assert route["queue"].name == "default"
     assert app.amqp.router.route({}, "proctoring.tasks.snapshot_analyse_task")["queue"].name == "faces"
+
+
+def test_retention_deletes_a_staging_object_never_registered(world, doctor, proctored):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from proctoring.models import ProctoringSettings
+    from proctoring.services.retention import proctoring_retention
+
+    # given a POST upload that went up and was never registered
+    attempt_id = consent_and_start(doctor.client, proctored.sitting)
+    due_now(attempt_id)
+    data = jpeg(35)
+    body = post_url(doctor.client, attempt_id, data).json()
+    assert post(body["upload"], data).status_code in (200, 201, 204)
+    snapshot = Snapshot.objects.get(pk=body["snapshot"])
+    assert storage.head(snapshot.staging_key) is not None
+    ProctoringSettings.objects.update(retention_days=30)
+    # when the retention rule runs after the period
+    proctoring_retention(now=timezone.now() + timedelta(days=40))
+    # then the leftover staging object is gone too
+    assert storage.head(snapshot.staging_key) is None

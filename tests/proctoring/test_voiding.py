@@ -245,3 +245,23 @@ def test_a_cycles_attempt_voided_records_a_failed_test_and_the_appeal_restores_t
     assert attempt.result_error == ""
     entry = ScoreEntry.objects.get(enrolment=enrolment, component="competence_test", sitting="main")
     assert (entry.score, entry.passed) == (100, True)
+
+
+def test_attempts_voided_before_the_status_existed_are_migrated(world, doctor, proctored):
+    import importlib
+
+    from django.apps import apps
+
+    # given an attempt voided the old way (only the proctoring session said so)
+    attempt_id = _sit(doctor.client, proctored.sitting)
+    ProctoringSession.objects.filter(attempt_id=attempt_id).update(
+        voided_at=timezone.now(), makeup_outcome="makeup_granted"
+    )
+    migration = importlib.import_module("proctoring.migrations.0003_attempts_voided_from_sessions")
+    # when the data migration runs (twice: it is idempotent)
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)
+    # then the attempt is voided, no longer passed, its graded verdict kept
+    attempt = Attempt.objects.get(pk=attempt_id)
+    assert (attempt.status, attempt.passed, attempt.detail["graded_passed"]) == ("voided", False, True)
+    assert attempt.void_outcome == "makeup_granted"

@@ -32,6 +32,9 @@ physician_for_user = exam_attempts.physician_for_user
 my_attempt_get = exam_attempts.my_attempt_get
 sitting_get_for_physician = exam_attempts.sitting_get_for_physician
 
+# The attempt's paper (the whole drawn paper as JSON), grading detail and ID secret: never needed here.
+_ATTEMPT_HEAVY = ("attempt__paper", "attempt__detail", "attempt__secret")
+
 
 def settings_for_sitting(sitting_id) -> ProctoringSettings | None:
     return ProctoringSettings.objects.filter(sitting_id=sitting_id).first()
@@ -72,7 +75,7 @@ def my_session_with_attempt(*, user, attempt_id) -> ProctoringSession | None:
     try:
         return (
             ProctoringSession.objects.select_related("attempt")
-            .defer("attempt__paper", "attempt__detail", "attempt__secret")  # the paper's JSON is large
+            .defer(*_ATTEMPT_HEAVY)  # the paper's JSON is large
             .filter(attempt_id=attempt_id, attempt__user_id=user.pk)
             .first()
         )
@@ -149,7 +152,11 @@ def session_list_for_actor(
     *, actor: Actor, sitting_id=None, flagged: bool | None = None, verdict: str = ""
 ) -> QuerySet[ProctoringSession]:
     """Sessions within the caller's review reach, riskiest first (see services.snapshots.risk_of)."""
-    qs = ProctoringSession.objects.select_related("attempt", "sitting", "physician").filter(_review_q(actor))
+    qs = (
+        ProctoringSession.objects.select_related("attempt", "sitting", "physician")
+        .defer(*_ATTEMPT_HEAVY)
+        .filter(_review_q(actor))
+    )
     if sitting_id:
         qs = qs.filter(sitting_id=sitting_id)
     if flagged is True:
@@ -164,7 +171,11 @@ def session_list_for_actor(
 
 
 def session_get_for_actor(*, actor: Actor, attempt_id, for_update: bool = False) -> ProctoringSession:
-    qs = ProctoringSession.objects.select_related("attempt", "sitting", "physician").filter(_review_q(actor))
+    qs = (
+        ProctoringSession.objects.select_related("attempt", "sitting", "physician")
+        .defer(*_ATTEMPT_HEAVY)
+        .filter(_review_q(actor))
+    )
     if for_update:
         qs = qs.select_for_update(of=("self",))
     try:

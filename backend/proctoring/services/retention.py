@@ -49,20 +49,25 @@ def proctoring_retention(*, now=None) -> dict:
                 session__sitting_id=config.sitting_id, deleted_at__isnull=True, object_key__isnull=False
             )
             .order_by("session_id", "index")
-            .values_list("pk", "session_id", "object_key", "session__owner_id", "session__attempt_id")
+            .values_list(
+                "pk", "session_id", "object_key", "session__owner_id", "session__attempt_id", "staging_key"
+            )
         )
         by_session: dict = {}
-        for pk, session_id, key, owner_id, attempt_id in rows:
+        for pk, session_id, key, owner_id, attempt_id, staging_key in rows:
             by_session.setdefault((session_id, owner_id, attempt_id), []).append((pk, key))
+            if staging_key:  # a POST upload's staging object left behind (issued, never registered)
+                by_session[(session_id, owner_id, attempt_id)].append((None, staging_key))
         for (session_id, owner_id, attempt_id), photos in by_session.items():
             if _protected(session_id):
-                kept += len(photos)
+                kept += sum(1 for pk, _ in photos if pk)
                 continue
+            count = sum(1 for pk, _ in photos if pk)
             s3 = storage.client()
             for _pk, key in photos:
                 s3.delete_object(Bucket=storage.bucket(), Key=key)
             with transaction.atomic():
-                Snapshot.objects.filter(pk__in=[pk for pk, _ in photos]).update(
+                Snapshot.objects.filter(pk__in=[pk for pk, _ in photos if pk]).update(
                     deleted_at=now, updated_at=now
                 )
                 audit_record(
@@ -70,7 +75,7 @@ def proctoring_retention(*, now=None) -> dict:
                     organization_id=owner_id,
                     target_type="proctoring.proctoringsession",
                     target_id=str(session_id),
-                    data={"attempt": str(attempt_id), "count": len(photos), "rule": "retention"},
+                    data={"attempt": str(attempt_id), "count": count, "rule": "retention"},
                 )
-            deleted += len(photos)
+            deleted += count
     return {"deleted": deleted, "kept": kept}
