@@ -334,11 +334,12 @@ class Load:
         for ex in chosen:
             ex.offline_until = until
         print(f"[client] {len(chosen)} client(s) offline for {self.args.offline_seconds} s", flush=True)
-        await asyncio.sleep(self.args.offline_seconds + 0.5)
+        await asyncio.sleep(max(0, self.args.offline_seconds - 0.5))
         queued = sum(len(ex.queue) for ex in chosen)
-        for ex in chosen:
-            ex.wake.set()
-        print(f"[client] back online, replaying {queued} queued answers", flush=True)
+        print(f"[client] back online in 0.5 s, replaying {queued} queued answers in order", flush=True)
+        await asyncio.sleep(1)
+        left = sum(len(ex.queue) for ex in chosen)
+        print(f"[client] 0.5 s after coming back: {left} of them not yet acknowledged", flush=True)
 
     async def exam_day(self):
         self.base = self.args.base.rstrip("/")
