@@ -40,6 +40,7 @@ def main() -> int:
     django_setup()
     from exams.models import Attempt, AttemptAnswer
     from exams.services.attempts import answerables
+    from proctoring.models import Snapshot
 
     from audit.models import AuditEvent
 
@@ -112,6 +113,20 @@ def main() -> int:
         for a, c in list(not_once.items())[:5]:
             print(f"    {a}: {c} submissions")
         ok = ok and not not_submitted and not not_once
+    registered = Snapshot.objects.filter(
+        session__sitting_id=run["sitting"], registered_at__isnull=False
+    ).count()
+    try:
+        import redis
+        from django.conf import settings
+
+        queued = redis.Redis.from_url(settings.CELERY_BROKER_URL).llen("faces")
+    except Exception as exc:  # noqa: BLE001 - a figure, not a check
+        queued = f"unknown ({exc})"
+    print(
+        f"  snapshots registered: {registered}; face analyses waiting in the broker's `faces` queue: {queued} "
+        "(no face worker runs during the API runs; fewer waiting than registered = analyses lost with a broker restart)"
+    )
     print(f"LEDGER {'OK' if ok else 'FAILED'}")
     if args.cleanup:
         from core import storage

@@ -181,8 +181,17 @@ def check(*extra: str) -> int:
     return subprocess.run(cmd, check=False).returncode
 
 
+def clear_broker() -> None:
+    """The private Redis starts each run with an empty `faces` queue (so the check's count is this run's)."""
+    if not os.environ.get("LOAD_REDIS_URL"):
+        import redis
+
+        redis.Redis.from_url(stack.redis_url()).delete("faces")
+
+
 def exam_day(chaos: bool = False) -> int:
     stack.up()
+    clear_broker()
     # the time limit outlasts the warm-up, the measured minutes and an offline client's replay
     setup(int(DURATION) + 15)
     conditions("chaos" if chaos else "exam day")
