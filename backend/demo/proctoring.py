@@ -18,6 +18,7 @@ a cheating verdict by one needs the other's confirmation."""
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import timedelta
 
 import cv2
@@ -134,8 +135,9 @@ def seed_proctored_sitting(*, hospital, admin, password_hash: str) -> str | None
         sitting = _sitting(hospital=hospital, admin=admin, question_rows=QUESTIONS)
         users = _examinees(hospital=hospital, password_hash=password_hash)
     pictures = _pictures()
-    for (_username, photos, leaves), user in zip(ATTEMPTS, users, strict=True):
+    for (_username, photos, leaves), user, wrong in zip(ATTEMPTS, users, (1, 3, 2), strict=True):
         _attempt(
+            wrong=wrong,
             sitting=sitting,
             user=user,
             admin=admin,
@@ -226,7 +228,38 @@ def _examinees(*, hospital, password_hash: str):
     return users
 
 
-def _attempt(*, sitting, user, admin, hospital, photos, leaves, pictures) -> None:
+def _answer(*, user, attempt, wrong: int) -> None:
+    """Answer every question through the exam engine, the first `wrong` ones with a wrong option, so the
+    attempts carry real scores."""
+    from exams.models import QuestionVersion
+    from exams.services.attempts import answer_save
+
+    items = attempt.paper["items"]
+    keys = dict(
+        QuestionVersion.objects.filter(pk__in=[i["version"] for i in items]).values_list("pk", "answer")
+    )
+    for seq, item in enumerate(items, start=1):
+        if (
+            item["kind"] == "case"
+        ):  # the demo bank has none; a case group's sub-questions would need their own
+            continue
+        answer = set(keys[uuid.UUID(item["version"])])
+        right = [oid for oid, key in item["options"] if key in answer]
+        other = [oid for oid, key in item["options"] if key not in answer]
+        chosen = other[:1] if seq <= wrong and other else right
+        answer_save(
+            user=user,
+            attempt_id=attempt.id,
+            device_id=DEVICE,
+            question=item["id"],
+            options=chosen,
+            marked=False,
+            client_epoch=1,
+            seq=seq,
+        )
+
+
+def _attempt(*, sitting, user, admin, hospital, photos, leaves, wrong, pictures) -> None:
     from exams.models import Attempt
     from exams.services.attempts import attempt_start, attempt_submit
     from proctoring import consent_text
@@ -262,6 +295,7 @@ def _attempt(*, sitting, user, admin, hospital, photos, leaves, pictures) -> Non
         user=user, sitting_id=sitting.id, version=consent_text.CURRENT_VERSION, agree=True, device_id=DEVICE
     )
     attempt, _created = attempt_start(user=user, sitting_id=sitting.id, device_id=DEVICE)
+    _answer(user=user, attempt=attempt, wrong=wrong)
     # As if taken this morning: the photos then lie in the past (the deadline submits what was saved).
     started = timezone.now() - timedelta(hours=3)
     Attempt.objects.filter(pk=attempt.pk).update(started_at=started, deadline=started + timedelta(minutes=30))

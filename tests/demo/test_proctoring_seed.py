@@ -2,9 +2,11 @@
 seeded once."""
 
 import hashlib
+from decimal import Decimal
 
 import requests
 from django.contrib.auth.hashers import make_password
+from exams.models import Attempt
 
 from demo.proctoring import SITTING_NAME, seed_proctored_sitting
 from physicians.models import Physician
@@ -53,6 +55,10 @@ def test_the_demo_attempts_are_ranked_with_their_photos_in_the_store(world, db):
     assert (worst["flagged_count"], worst["missing_count"], worst["leave_count"]) == (3, 1, 3)
     assert worst["min_match_score"] < 0.5
     assert all(r["attempt_status"] == "submitted" for r in ours)
+
+    # and the attempts were answered through the exam engine and graded (1, 3 and 2 wrong of 10 x 10 points)
+    scores = sorted(Attempt.objects.filter(sitting__name=SITTING_NAME).values_list("score", flat=True))
+    assert scores == [Decimal("70"), Decimal("80"), Decimal("90")]
 
     # and its photos come through presigned links with the bytes whose SHA-256 the rows record
     detail = client.get(f"/api/v1/proctoring/attempts/{worst['attempt']}/").json()

@@ -1077,6 +1077,10 @@ const en: Messages<typeof zhCN> = {
       makeupHint: 'A make-up grant lets the physician take this sitting once more, with a paper that avoids the questions already asked.',
       makeupReason: 'Reason',
       makeupGranted: 'Make-up granted',
+      cycle: 'Assessment cycle',
+      noCycle: 'Not part of a cycle (own exam)',
+      makeupOf: 'Make-up of',
+      notMakeup: 'Not a make-up sitting',
     },
     proctoring: {
       enabled: 'Face-capture proctoring',

@@ -1073,6 +1073,10 @@ export default {
       makeupHint: '给予补考资格后，该医师可在本场次再参加一次考试，试卷避开其已作答的题目。',
       makeupReason: '原因',
       makeupGranted: '已给予补考资格',
+      cycle: '考核周期',
+      noCycle: '不属于考核周期（机构自行组织）',
+      makeupOf: '补考对应场次',
+      notMakeup: '不是补考场次',
     },
     proctoring: {
       enabled: '人脸抓拍监考',

@@ -6,7 +6,8 @@ import { defineComponent, h, ref } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { i18n } from '@/locales'
 import { useAuthStore } from '@/stores/auth'
-import { canSecondReview, presignedExpiry, refreshDelay, reviewQuery, verdictProblems, type StaffVerdict } from '@/views/proctoring/model'
+import { canSecondReview, checkPhoto, presignedExpiry, refreshDelay, reviewQuery, verdictProblems, type StaffVerdict } from '@/views/proctoring/model'
+import ProctoringAppealListView from '@/views/proctoring/ProctoringAppealListView.vue'
 import ProctoringAttemptView from '@/views/proctoring/ProctoringAttemptView.vue'
 import ProctoringReviewListView from '@/views/proctoring/ProctoringReviewListView.vue'
 import { usePresignedRefresh } from '@/views/proctoring/usePresignedRefresh'
@@ -129,6 +130,14 @@ describe('proctoring rules', () => {
     expect(canSecondReview(verdict(), 'user-author')).toBe(false)
     expect(canSecondReview(verdict({ status: 'confirmed' }), 'user-other')).toBe(false)
     expect(canSecondReview(verdict({ kind: 'warning', status: 'final' }), 'user-other')).toBe(false)
+  })
+
+  it('takes only JPEG or PNG reference photos up to 2 MB', () => {
+    expect(checkPhoto({ type: 'image/jpeg', name: 'a.jpg', size: 300_000 })).toBeNull()
+    expect(checkPhoto({ type: '', name: 'IMG_0001.PNG', size: 300_000 })).toBeNull()
+    expect(checkPhoto({ type: 'image/heic', name: 'a.heic', size: 300_000 })).toBe('type')
+    expect(checkPhoto({ type: 'image/png', name: 'a.png', size: 2 * 1024 * 1024 + 1 })).toBe('size')
+    expect(checkPhoto(null)).toBe('type')
   })
 
   it('turns the list filters into the API query', () => {
@@ -266,5 +275,37 @@ describe('one attempt under review', () => {
     // then
     expect(api.seen.find((r) => r.method === 'POST')?.body).toEqual({ confirm: true, comment: '' })
     expect(wrapper.find('[data-test="verdict-status"]').text()).toBe('已确认')
+  })
+})
+
+describe('appeals', () => {
+  it('lists pending appeals and sends the decision with its comment', async () => {
+    // given
+    const appeal = { id: 'ap1', verdict: 'v1', reason: '照片是本人，光线原因', status: 'pending', decided_at: null, decision_comment: '', created_at: '2026-12-06T12:00:00Z', attempt: 'a1', verdict_kind: 'cheating' }
+    const api = fakeApi({
+      'GET /api/v1/proctoring/appeals/': () => ({ status: 200, body: { count: 1, next: null, previous: null, results: [appeal] } }),
+      'POST /api/v1/proctoring/appeals/ap1/decide/': () => ({ status: 200, body: { ...appeal, status: 'overturned' } }),
+    })
+    const { wrapper } = await mountAs(ProctoringAppealListView, '/proctoring/appeals', [
+      { path: '/proctoring/appeals', name: 'proctoring-appeals', component: ProctoringAppealListView },
+      { path: '/proctoring/attempts/:attemptId', name: 'proctoring-attempt', component: { render: () => null } },
+    ])
+    expect(api.seen[0].path).toContain('status=pending')
+    expect(wrapper.find('[data-test="appeals-table"]').text()).toContain('照片是本人')
+
+    // when: decided without choosing, then overturned
+    await wrapper.find('.el-table__body [data-test="appeal-decide"]').trigger('click')
+    await flushPromises()
+    const confirm = [...document.querySelectorAll('[data-test="appeal-dialog"] .el-dialog__footer button')].at(-1) as HTMLButtonElement
+    confirm.click()
+    await flushPromises()
+    expect(api.seen.filter((r) => r.method === 'POST')).toHaveLength(0)
+    ;(document.querySelectorAll('[data-test="appeal-dialog"] .el-radio')[1] as HTMLElement).click()
+    await flushPromises()
+    confirm.click()
+    await flushPromises()
+
+    // then
+    expect(api.seen.find((r) => r.method === 'POST')?.body).toEqual({ decision: 'overturned', comment: '' })
   })
 })
