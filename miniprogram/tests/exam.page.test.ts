@@ -207,3 +207,28 @@ test('a photo upload that keeps failing is retried, then reported on the page; t
   expect(inst(page).data.state).toBe('ready')
   inst(page).onUnload()
 })
+
+test('the attempt is open on another phone: after an explicit confirmation this phone takes it over', async () => {
+  platform.device = 'mp-other-phone'
+  const page = await open()
+  expect(phone().uiCalls('modal')[0]).toMatchObject({ title: '在本机继续考试？' })
+  expect(phone().apiCalls('POST', '/api/v1/me/exams/attempts/{attempt_id}/takeover/')).toHaveLength(1)
+  expect(inst(page).data.state).toBe('ready')
+  inst(page).choose({ currentTarget: { dataset: { q: 'q1', o: 'q1a', kind: 'single' } } })
+  await settle(40)
+  expect(platform.answers.get('q1')!.options).toEqual(['q1a'])
+  inst(page).onUnload()
+})
+
+test('declining the takeover leaves the attempt to the other phone', async () => {
+  platform.device = 'mp-other-phone'
+  phone().modalConfirm = false
+  try {
+    const page = await open()
+    expect(inst(page).data.state).toBe('error')
+    expect(phone().apiCalls('POST', '/api/v1/me/exams/attempts/{attempt_id}/takeover/')).toHaveLength(0)
+    expect(platform.device).toBe('mp-other-phone')
+  } finally {
+    phone().modalConfirm = true
+  }
+})

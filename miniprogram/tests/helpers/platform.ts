@@ -155,6 +155,7 @@ export class FakePlatform {
       this.device = dev
       return { status: created ? 201 : 200, data: this.paper() }
     }))
+    w.on('GET', `${P}/me/exams/attempts/`, guard(() => ({ status: 200, data: { count: 1, next: null, previous: null, results: [this.paper().attempt] } })))
     w.on('POST', `${P}/me/exams/attempts/{attempt_id}/takeover/`, guard((req) => {
       this.device = req.header['X-Device-Id']
       return { status: 200, data: this.paper() }
