@@ -100,6 +100,16 @@ test('answers single, multiple and case-group questions; marks; the answer sheet
     [false, false],
   ])
   expect(p.data.answeredCount).toBe(3)
+  // 字体: the size cycles and is remembered on the phone
+  const before = p.data.fontSize as number
+  p.fontSize()
+  expect(p.data.fontSize).toBeGreaterThan(before)
+  expect(phone().storage.get('pap.fontSize')).toBe(p.data.fontSize)
+  // 答题卡: a tap on a cell jumps to that question
+  p.openSheet()
+  p.jump({ currentTarget: { dataset: { index: 0 } } })
+  expect(p.data.index).toBe(0)
+  expect(p.data.sheetOpen).toBe(false)
   const seqs = phone().apiCalls('PUT', '/api/v1/me/exams/attempts/{attempt_id}/answers/').map((c) => (c.data as { seq: number }).seq)
   expect(seqs).toEqual([1, 2, 3, 4, 5])
   p.onUnload()

@@ -114,6 +114,10 @@ export async function uploadSnapshot(
       if (delayMs) await wait(delayMs)
       continue
     }
+    if ((grant.upload.method ?? 'PUT').toUpperCase() !== 'PUT') {
+      // this app uploads with wx.request PUT only (see the module docstring); a POST policy is not used here
+      throw new UploadFailed(`不支持的上传方式：${grant.upload.method}`)
+    }
     let outcome: 'stored' | 'exists' | 'expired' | null = null
     for (let t = 0; t < tries && outcome === null; t++) {
       try {
