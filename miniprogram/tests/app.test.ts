@@ -86,3 +86,18 @@ test('the API base URL follows the environment; no secret in the config', () => 
   const text = require('fs').readFileSync(require('path').join(__dirname, '../config.ts'), 'utf8') as string
   expect(text).not.toMatch(/(secret|password|token|key)\w*['"]?\s*[:=]\s*['"]/i)
 })
+
+test('every page of app.json compiles (WXML, WXSS, JSON) and renders in the simulator', () => {
+  const path = require('path') as typeof import('path')
+  const pages = (require('../app.json') as { pages: string[]; tabBar: { list: { pagePath: string }[] } })
+  for (const tab of pages.tabBar.list) expect(pages.pages).toContain(tab.pagePath)
+  for (const page of pages.pages) {
+    jest.resetModules()
+    const simulate = require('miniprogram-simulate') as typeof import('miniprogram-simulate')
+    const id = simulate.load(path.join(__dirname, '..', page), { rootPath: path.join(__dirname, '..') })
+    const c = simulate.render(id)
+    c.attach(document.createElement('parent-wrapper'))
+    expect(c.dom).toBeTruthy()
+    c.detach()
+  }
+}, 180000)
