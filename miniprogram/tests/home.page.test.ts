@@ -28,6 +28,11 @@ beforeEach(() => {
   platform.seedSession()
   w.on('GET', '/api/v1/me/', () => ({ status: 200, data: { id: 'u1', username: 'zhangsan', name: '张三', must_change_password: false, password_change_reason: null, memberships: [] } }))
   w.on('GET', '/api/v1/me/enrolments/', () => ({ status: 200, data: { count: 1, next: null, previous: null, results: [{ id: 'enr-1', cycle_id: 'c', cycle_code: '2026', cycle_name: '2026年度医师定期考核', organization_name: '市第一医院', department_name: '内科', status: 'drafting', status_label: '填报中', procedure: '', procedure_label: '', submitted_at: null, result_level: null, total_score: null }] } }))
+  w.on('GET', '/api/v1/me/enrolments/{enrolment_id}/report/', () => ({ status: 200, data: {
+    enrolment: { id: 'enr-1', cycle_id: 'c', cycle_code: '2026', cycle_name: '2026年度医师定期考核', organization_name: '市第一医院', department_name: '内科', status: 'drafting', status_label: '填报中', procedure: '', procedure_label: '', submitted_at: null, result_level: null, total_score: null },
+    editable: true, required_forms: [], forms: {}, procedure: '', exemption_reason: '', exemption_reasons: [], exemption_attachment_required: false,
+    simplified: { eligible: false, reasons: [] }, phase: { opens: '2026-11-01', closes: '2026-12-31', open: true }, attachments: [], last_return: null,
+  } }))
   w.on('GET', '/api/v1/notifications/', (req) => {
     expect(req.query.unread).toBe('true')
     return { status: 200, data: { count: 1, next: null, previous: null, results: [{ id: 'n1', kind: 'phase_started', title: '个人填报已开始', body: '请于12月31日前提交。', phase: 'self_report', link: null, read: false, read_at: null, created_at: '2026-11-01T08:00:00Z' }] } }
@@ -42,7 +47,7 @@ test('home: the current cycle with what is due, open exams with their closing ti
   await page.instance.onShow()
   await settle()
   expect(page.querySelector('#cycles')!.dom.textContent).toContain('2026年度医师定期考核')
-  expect(page.querySelector('#cycles')!.dom.textContent).toContain('个人填报尚未提交')
+  expect(page.querySelector('#cycles')!.dom.textContent).toContain('请于 2026-12-31 前提交个人填报')
   expect(page.querySelector('#due')!.dom.textContent).toContain('2026年度定期考核业务水平测评')
   expect(page.querySelector('#notifications')!.dom.textContent).toContain('个人填报已开始')
   await page.instance.readNotification({ currentTarget: { dataset: { id: 'n1' } } })
