@@ -6,5 +6,5 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   setupFiles: ['<rootDir>/tests/helpers/setup.ts'],
-  testTimeout: 20000,
+  testTimeout: 60000,
 }

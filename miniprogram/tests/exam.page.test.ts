@@ -100,6 +100,16 @@ test('answers single, multiple and case-group questions; marks; the answer sheet
     [false, false],
   ])
   expect(p.data.answeredCount).toBe(3)
+  // 字体: the size cycles and is remembered on the phone
+  const before = p.data.fontSize as number
+  p.fontSize()
+  expect(p.data.fontSize).toBeGreaterThan(before)
+  expect(phone().storage.get('pap.fontSize')).toBe(p.data.fontSize)
+  // 答题卡: a tap on a cell jumps to that question
+  p.openSheet()
+  p.jump({ currentTarget: { dataset: { index: 0 } } })
+  expect(p.data.index).toBe(0)
+  expect(p.data.sheetOpen).toBe(false)
   const seqs = phone().apiCalls('PUT', '/api/v1/me/exams/attempts/{attempt_id}/answers/').map((c) => (c.data as { seq: number }).seq)
   expect(seqs).toEqual([1, 2, 3, 4, 5])
   p.onUnload()
@@ -153,4 +163,82 @@ test('submitting waits for the outbox, then submits once', async () => {
   expect(platform.answers.get('q1')!.options).toEqual(['q1a'])
   expect(inst(page).data.state).toBe('submitted')
   expect(phone().apiCalls('POST', '/api/v1/me/exams/attempts/{attempt_id}/submit/')).toHaveLength(1)
+})
+
+test('the access token expires mid-exam: the answer is saved after a silent refresh', async () => {
+  const page = await open()
+  platform.expireAccess()
+  inst(page).choose({ currentTarget: { dataset: { q: 'q1', o: 'q1b', kind: 'single' } } })
+  await settle(40)
+  expect(platform.refreshCalls).toBe(1)
+  expect(platform.answers.get('q1')!.options).toEqual(['q1b'])
+  expect(inst(page).data.unsaved).toBe(0)
+  inst(page).onUnload()
+})
+
+test('no network when opening the exam: it says so', async () => {
+  phone().online = false
+  const page = await open()
+  expect(inst(page).data.state).toBe('error')
+  expect(page.querySelector('#error')!.dom!.textContent).toContain('网络连接失败')
+})
+
+test('answers given offline wait on the page (counted as unsaved) and go out when the app returns', async () => {
+  const page = await open()
+  phone().online = false
+  inst(page).choose({ currentTarget: { dataset: { q: 'q1', o: 'q1a', kind: 'single' } } })
+  await settle()
+  expect(inst(page).data.unsaved).toBe(1)
+  expect(page.querySelector('#unsaved')!.dom!.textContent).toContain('1 条答案待保存')
+  phone().online = true
+  inst(page).onHide()
+  inst(page).onShow()
+  await settle(60)
+  expect(platform.answers.get('q1')!.options).toEqual(['q1a'])
+  expect(inst(page).data.unsaved).toBe(0)
+  inst(page).onUnload()
+})
+
+test('a photo upload that keeps failing is retried, then reported on the page; the exam goes on', async () => {
+  // one slot due now, then none
+  let slots = 1
+  phone().on('GET', '/api/v1/me/proctoring/attempts/{attempt_id}/next-snapshot/', () => ({
+    status: 200,
+    data: slots-- > 0 ? { index: 0, due_at: new Date().toISOString(), due_in_seconds: 0, window_seconds: 120, remaining: 1 } : { index: null, due_at: null, due_in_seconds: null, window_seconds: 120, remaining: 0 },
+  }))
+  platform.storeFailures = 100
+  const page = load()
+  ;(require('../utils/upload') as typeof import('../utils/upload')).uploadDefaults.delayMs = 0
+  await inst(page).onLoad({ sitting: 'sit-1' })
+  await settle(80)
+  expect(phone().apiCalls('PUT', 'store:*')).toHaveLength(6)
+  expect(page.querySelector('#photo-note')!.dom!.textContent).toContain('监考照片上传失败')
+  expect(phone().uiCalls('toast')).toContainEqual(expect.objectContaining({ title: '监考照片上传失败，请检查网络。' }))
+  expect(inst(page).data.state).toBe('ready')
+  inst(page).onUnload()
+})
+
+test('the attempt is open on another phone: after an explicit confirmation this phone takes it over', async () => {
+  platform.device = 'mp-other-phone'
+  const page = await open()
+  expect(phone().uiCalls('modal')[0]).toMatchObject({ title: '在本机继续考试？' })
+  expect(phone().apiCalls('POST', '/api/v1/me/exams/attempts/{attempt_id}/takeover/')).toHaveLength(1)
+  expect(inst(page).data.state).toBe('ready')
+  inst(page).choose({ currentTarget: { dataset: { q: 'q1', o: 'q1a', kind: 'single' } } })
+  await settle(40)
+  expect(platform.answers.get('q1')!.options).toEqual(['q1a'])
+  inst(page).onUnload()
+})
+
+test('declining the takeover leaves the attempt to the other phone', async () => {
+  platform.device = 'mp-other-phone'
+  phone().modalConfirm = false
+  try {
+    const page = await open()
+    expect(inst(page).data.state).toBe('error')
+    expect(phone().apiCalls('POST', '/api/v1/me/exams/attempts/{attempt_id}/takeover/')).toHaveLength(0)
+    expect(platform.device).toBe('mp-other-phone')
+  } finally {
+    phone().modalConfirm = true
+  }
 })

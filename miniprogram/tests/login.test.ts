@@ -1,7 +1,7 @@
 /** Login: wx.login code -> platform; the first time, bind with the one-time code. */
 import * as path from 'path'
 import { FakePlatform } from './helpers/platform'
-import { phone, settle } from './helpers/wx'
+import { err, phone, settle } from './helpers/wx'
 
 type Simulate = typeof import('miniprogram-simulate')
 let platform: FakePlatform
@@ -97,4 +97,41 @@ test('logout revokes on the platform and forgets the tokens', async () => {
   await auth.logout()
   expect(phone().apiCalls('POST', '/api/v1/auth/logout/')).toHaveLength(1)
   expect(phone().storage.has('pap.tokens')).toBe(false)
+})
+
+test('a forced password change: the API refuses with password_change_required, the page changes it and logs in again', async () => {
+  // given: a bound physician whose password was issued by the institution
+  platform.bound.add('me')
+  platform.seedSession()
+  let changed = false
+  phone().on('GET', '/api/v1/me/exams/sittings/', () => (changed ? { status: 200, data: { count: 0, next: null, previous: null, results: [] } } : err(403, 'password_change_required', '请先修改密码。')))
+  phone().on('POST', '/api/v1/auth/password/', (req) => {
+    const b = req.data as { old_password: string; new_password: string }
+    if (b.new_password.length < 8) return { status: 400, data: { type: 'validation_error', errors: [{ code: 'password_policy', detail: '密码至少 8 位。', attr: 'new_password' }] } }
+    changed = true
+    platform.accessValid.clear()
+    return { status: 204 }
+  })
+  jest.resetModules()
+  const request = require('../utils/request') as typeof import('../utils/request')
+  let asked = 0
+  request.onPasswordChangeRequired(() => asked++)
+  // when
+  await expect(request.api('get', '/api/v1/me/exams/sittings/')).rejects.toMatchObject({ code: 'password_change_required' })
+  expect(asked).toBe(1)
+  const page = load('password')
+  page.instance.setOld({ detail: { value: 'Issued#2026' } })
+  page.instance.setFresh({ detail: { value: 'short' } })
+  page.instance.setAgain({ detail: { value: 'short' } })
+  await page.instance.save()
+  expect(page.instance.data.message).toBe('密码至少 8 位。')
+  page.instance.setFresh({ detail: { value: 'Better#2026x' } })
+  page.instance.setAgain({ detail: { value: 'Better#2026x' } })
+  await page.instance.save()
+  await settle()
+  // then: logged in again with WeChat and home
+  expect(phone().apiCalls('POST', '/api/v1/auth/wechat/login/')).toHaveLength(1)
+  expect(phone().uiCalls('reLaunch')).toEqual(['/pages/home/home'])
+  const fresh = require('../utils/request') as typeof import('../utils/request')
+  await expect(fresh.api('get', '/api/v1/me/exams/sittings/')).resolves.toMatchObject({ count: 0 })
 })

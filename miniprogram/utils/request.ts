@@ -49,6 +49,7 @@ export function errorMessage(e: unknown): string {
 let tokens: TokenPair | null | undefined
 let refreshing: Promise<boolean> | null = null
 let onExpired: (() => void) | null = null
+let onPasswordChange: (() => void) | null = null
 
 function loadTokens(): TokenPair | null {
   if (tokens === undefined) tokens = read<TokenPair>(KEYS.tokens)
@@ -76,6 +77,11 @@ export function isLoggedIn(): boolean {
 /** Called when the session cannot be refreshed any more (the pages go back to login; queued answers stay). */
 export function onSessionExpired(fn: (() => void) | null): void {
   onExpired = fn
+}
+
+/** Called on a 403 `password_change_required` (first login with an issued password, or a reset). */
+export function onPasswordChangeRequired(fn: (() => void) | null): void {
+  onPasswordChange = fn
 }
 
 const ANONYMOUS = ['/api/v1/auth/refresh/', '/api/v1/auth/wechat/login/', '/api/v1/auth/wechat/bind/', '/api/v1/auth/wechat/bind-code/']
@@ -206,7 +212,9 @@ export async function api<M extends Method, P extends PathFor<M>>(
     }
   }
   if (res.status >= 200 && res.status < 300) return (res.status === 204 ? undefined : res.data) as Reply<P, M>
-  throw toApiError(res.status, res.data)
+  const error = toApiError(res.status, res.data)
+  if (error.status === 403 && error.code === 'password_change_required' && onPasswordChange) onPasswordChange()
+  throw error
 }
 
 /** The headers of an authenticated request outside `api` (wx.uploadFile, wx.downloadFile). */
@@ -233,4 +241,5 @@ export function _resetForTests(): void {
   tokens = undefined
   refreshing = null
   onExpired = null
+  onPasswordChange = null
 }

@@ -63,6 +63,9 @@ export interface UploadOptions {
   delayMs?: number
 }
 
+/** Defaults of uploadSnapshot (tests set delayMs to 0). */
+export const uploadDefaults: Required<UploadOptions> = { tries: 3, urls: 2, delayMs: 2000 }
+
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** PUT the bytes with exactly the signed headers. Resolves 'stored' or 'exists' (412: already written). */
@@ -90,9 +93,9 @@ export async function uploadSnapshot(
   bytes: ArrayBuffer,
   options: UploadOptions = {},
 ): Promise<Schemas['ProctoringSnapshotOutput']> {
-  const tries = options.tries ?? 3
-  const urls = options.urls ?? 2
-  const delayMs = options.delayMs ?? 2000
+  const tries = options.tries ?? uploadDefaults.tries
+  const urls = options.urls ?? uploadDefaults.urls
+  const delayMs = options.delayMs ?? uploadDefaults.delayMs
   const contentType = photoType(bytes)
   if (!contentType) throw new UploadFailed('照片格式无法识别（只接受 JPEG 或 PNG）')
   const digest = sha256Hex(bytes)
@@ -110,6 +113,10 @@ export async function uploadSnapshot(
       lastError = e
       if (delayMs) await wait(delayMs)
       continue
+    }
+    if ((grant.upload.method ?? 'PUT').toUpperCase() !== 'PUT') {
+      // this app uploads with wx.request PUT only (see the module docstring); a POST policy is not used here
+      throw new UploadFailed(`不支持的上传方式：${grant.upload.method}`)
     }
     let outcome: 'stored' | 'exists' | 'expired' | null = null
     for (let t = 0; t < tries && outcome === null; t++) {

@@ -72,8 +72,8 @@ Component({
       if (!d.identity.trim() || !d.code.trim()) return self.setData({ message: '请填写证件号码和验证码' })
       self.setData({ busy: true, message: '' })
       try {
-        await bind(d.ticket, who(d), d.code.trim())
-        wx.reLaunch({ url: '/pages/home/home' })
+        const pair = await bind(d.ticket, who(d), d.code.trim())
+        wx.reLaunch({ url: pair.must_change_password ? '/pages/password/password' : '/pages/home/home' })
       } catch (e) {
         (this as unknown as { handle(e: unknown): void }).handle(e)
       } finally {

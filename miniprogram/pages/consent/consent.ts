@@ -24,7 +24,7 @@ Component({
       try {
         const t = await api('get', '/api/v1/me/proctoring/consent-text/')
         const texts = t.texts as Record<string, string>
-        const text = texts['zh-hans'] ?? texts['zh-cn'] ?? texts.zh ?? Object.values(texts)[0] ?? ''
+        const text = texts['zh-CN'] ?? texts['zh-hans'] ?? Object.values(texts)[0] ?? ''
         self.setData({ version: t.version, text })
       } catch (e) {
         self.setData({ message: errorMessage(e) })

@@ -7,13 +7,16 @@ import { PageSelf, dateText } from '../../utils/ui'
 
 interface Data {
   name: string
-  enrolments: (Schemas['MyEnrolmentOutput'] & { submittedText: string })[]
+  enrolments: (Schemas['MyEnrolmentOutput'] & { submittedText: string; dueText: string })[]
   sittings: (Schemas['MyExamSittingOutput'] & { closesText: string })[]
   notifications: Schemas['NotificationOutput'][]
   unsaved: number
   message: string
 }
 type Self = PageSelf<Data, null> & { load(): Promise<void> }
+
+/** Enrolment statuses in which the physician still has to submit the self-report. */
+const OPEN_REPORT = ['enrolled', 'drafting', 'returned']
 
 Component({
   data: { name: '', enrolments: [], sittings: [], notifications: [], unsaved: 0, message: '' } as Data,
@@ -40,9 +43,22 @@ Component({
           api('get', '/api/v1/notifications/', { query: { unread: true, page_size: 10 } }),
         ])
         const now = Date.now()
+        // what is due and by when: the self-report's closing date for the reports still to be (re)submitted
+        const due = await Promise.all(
+          enrolments.results.map(async (e) => {
+            if (!OPEN_REPORT.includes(e.status)) return ''
+            try {
+              const r = await api('get', '/api/v1/me/enrolments/{enrolment_id}/report/', { path: { enrolment_id: e.id } })
+              if (!r.editable) return ''
+              return r.phase.closes ? `请于 ${r.phase.closes} 前提交个人填报` : '请提交个人填报'
+            } catch {
+              return ''
+            }
+          }),
+        )
         self.setData({
           name: me.name,
-          enrolments: enrolments.results.map((e) => ({ ...e, submittedText: dateText(e.submitted_at) })),
+          enrolments: enrolments.results.map((e, i) => ({ ...e, submittedText: dateText(e.submitted_at), dueText: due[i] })),
           sittings: sittings.results
             .filter((x) => Date.parse(x.closes_at) > now)
             .map((x) => ({ ...x, closesText: dateText(x.closes_at) })),

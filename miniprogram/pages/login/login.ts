@@ -6,11 +6,10 @@ import { PageSelf } from '../../utils/ui'
 interface Data {
   busy: boolean
   message: string
-  mustChange: boolean
 }
 
 Component({
-  data: { busy: false, message: '', mustChange: false } as Data,
+  data: { busy: false, message: '' } as Data,
   methods: {
     onLoad() {
       if (isLoggedIn()) wx.reLaunch({ url: '/pages/home/home' })
@@ -23,8 +22,7 @@ Component({
         // a wx.login code is valid 5 minutes and once: a fresh one for every try
         const r = await loginWithWeChat()
         if (r.status === 'logged_in') {
-          if (r.mustChangePassword) self.setData({ mustChange: true })
-          wx.reLaunch({ url: '/pages/home/home' })
+          wx.reLaunch({ url: r.mustChangePassword ? '/pages/password/password' : '/pages/home/home' })
         } else {
           wx.navigateTo({ url: `/pages/bind/bind?ticket=${encodeURIComponent(r.ticket)}` })
         }

@@ -140,7 +140,7 @@ export class FakePlatform {
     w.on('POST', `${P}/auth/logout/`, guard(() => ({ status: 204 })))
     w.on('GET', `${P}/me/exams/sittings/`, guard(() => ({ status: 200, data: { count: 1, next: null, previous: null, results: [{ id: this.sittingId, name: '2026年度定期考核业务水平测评', opens_at: new Date(Date.now() - 3600e3).toISOString(), closes_at: new Date(Date.now() + 7200e3).toISOString(), time_limit_minutes: 90, total_points: '100', pass_mark: '60.00' }] } })))
     w.on('GET', `${P}/me/proctoring/sittings/{sitting_id}/consent/`, guard(() => ({ status: 200, data: { sitting: this.sittingId, proctored: this.proctored, version: 'v1', consented: this.consented, given_at: null, reference_ready: this.referenceReady } })))
-    w.on('GET', `${P}/me/proctoring/consent-text/`, guard(() => ({ status: 200, data: { version: 'v1', texts: { 'zh-hans': '为核验考生身份，考试期间将随机拍摄您的面部照片……', en: 'Photos…' }, sha256: 'ab' } })))
+    w.on('GET', `${P}/me/proctoring/consent-text/`, guard(() => ({ status: 200, data: { version: 'v1', texts: { 'zh-CN': '为核验考生身份，考试期间将随机拍摄您的面部照片……', en: 'Photos…' }, sha256: 'ab' } })))
     w.on('POST', `${P}/me/proctoring/sittings/{sitting_id}/consent/`, guard((req) => {
       const b = req.data as { version: string; agree: boolean }
       if (!b.agree) return err(400, 'consent_required', '须同意')
@@ -155,6 +155,7 @@ export class FakePlatform {
       this.device = dev
       return { status: created ? 201 : 200, data: this.paper() }
     }))
+    w.on('GET', `${P}/me/exams/attempts/`, guard(() => ({ status: 200, data: { count: 1, next: null, previous: null, results: [this.paper().attempt] } })))
     w.on('POST', `${P}/me/exams/attempts/{attempt_id}/takeover/`, guard((req) => {
       this.device = req.header['X-Device-Id']
       return { status: 200, data: this.paper() }
