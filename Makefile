@@ -112,7 +112,7 @@ web-e2e: $(WEB_STAMP)
 	cd web && npm run --silent e2e
 
 # The browser tests in `make test`: a stack of their own (fresh database platform_e2e seeded with the demo data,
-# gunicorn on a free port, a Celery worker on Redis db 2), stopped afterwards even when a test fails.
+# gunicorn on a free port, a Celery worker on a Redis db of its own), stopped afterwards even when a test fails.
 # Screenshots and server logs: tests/artifacts/web/.
 web-e2e-ci: web services
 	bash web/scripts/ensure-chromium.sh

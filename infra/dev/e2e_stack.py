@@ -9,8 +9,8 @@ embedded services (`make services`).
 What it starts, kept apart from `make demo` and from pytest:
 - a database of its own, dropped and created fresh each run (`platform_e2e` + $TEST_DB_SUFFIX, or $E2E_DB_NAME)
   on the PostgreSQL of DATABASE_URL (.run/services.env), migrated and seeded with `seed_demo`;
-- a Redis db number of its own ($E2E_REDIS_DB, default 2: the demo uses 0, pytest 1) for the cache and the
-  Celery broker, so its worker never takes another run's tasks; a bucket of its own (platform-e2e);
+- a Redis db number of its own ($E2E_REDIS_DB; default 2, or 3-15 picked from $TEST_DB_SUFFIX: the demo uses 0,
+  pytest 1) for the cache and the Celery broker, so its worker never takes another run's tasks; a bucket of its own (platform-e2e);
 - the Django app under gunicorn on a free port (or $E2E_PORT), serving the built web/dist (`make web` first);
 - a Celery worker on every queue (exports, imports and certificate batches are jobs).
 Screenshots and the servers' logs go to tests/artifacts/web/ (git-ignored). The servers are stopped on exit,
@@ -30,6 +30,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import zlib
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -70,8 +71,12 @@ def stack_env() -> tuple[dict[str, str], str]:
     base = {**read_env_file(), **os.environ}  # real environment variables win, as in the settings
     if "DATABASE_URL" not in base or "REDIS_URL" not in base:
         raise SystemExit("[e2e-stack] no DATABASE_URL/REDIS_URL: run `make services` first")
-    db_name = os.environ.get("E2E_DB_NAME", "platform_e2e" + os.environ.get("TEST_DB_SUFFIX", ""))
-    redis_db = os.environ.get("E2E_REDIS_DB", "2")
+    suffix = os.environ.get("TEST_DB_SUFFIX", "")
+    db_name = os.environ.get("E2E_DB_NAME", "platform_e2e" + suffix)
+    # 0 is the demo's, 1 pytest's; runs with different suffixes (parallel checkouts) get different dbs (3-15).
+    redis_db = os.environ.get("E2E_REDIS_DB") or (
+        str(3 + zlib.crc32(suffix.encode()) % 13) if suffix else "2"
+    )
     redis_url = with_path(base["REDIS_URL"], f"/{redis_db}")
     env = {
         **base,
@@ -186,7 +191,7 @@ class Stack:
         self.wait_ready()
         log(f"ready at {self.url} in {time.monotonic() - started:.1f} s (logs: {LOGS})")
 
-    def wait_ready(self, timeout: float = 60.0) -> None:
+    def wait_ready(self, timeout: float = 180.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for name, proc in self.procs.items():

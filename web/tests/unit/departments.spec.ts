@@ -157,3 +157,32 @@ describe('departments', () => {
     wrapper.unmount()
   })
 })
+
+describe('departments form across a session expiry', () => {
+  it('keeps what was typed in the open dialog and reopens it when the same user is back', async () => {
+    // given: a department being typed when the session ends
+    vi.spyOn(ElMessage, 'info').mockImplementation(() => ({ close: () => undefined }) as never)
+    fakeApi({ 'GET /api/v1/departments/tree/': () => ({ status: 200, body: tree }) })
+    const first = await mountPage()
+    await first.find('[data-test="department-create"]').trigger('click')
+    await flushPromises()
+    const name = () => document.querySelector<HTMLInputElement>('[data-test="department-form"] input[data-test="department-name"]')!
+    name().value = '日间手术中心'
+    name().dispatchEvent(new Event('input'))
+    await flushPromises()
+    useAuthStore().expire()
+    first.unmount()
+    document.body.innerHTML = ''
+
+    // when: the same user signs in again and comes back to the page
+    const auth = useAuthStore()
+    auth.me = me([membership('m1', 'hospital_admin', [Perm.DEPARTMENT_MANAGE, Perm.ORG_VIEW])])
+    auth.membershipId = 'm1'
+    const second = mount(DepartmentTreeView, { global: { plugins: [ElementPlus, i18n] }, attachTo: document.body })
+    await flushPromises()
+
+    // then: the dialog is open again with the typed name
+    expect(name().value).toBe('日间手术中心')
+    second.unmount()
+  }, 20000)
+})

@@ -27,5 +27,17 @@ export function useCycles() {
 
   /** settles when the first load has finished (lists that need a cycle wait for it) */
   const ready = load()
-  return { cycles, active, loading, error, load, ready }
+
+  let waited = false
+  /**
+   * For a list that needs the cycles: waits for them and throws when they failed to load, so the list shows the
+   * error with a retry (not "no cycle"); the retry loads them again.
+   */
+  async function settled(): Promise<void> {
+    await ready
+    if (error.value && waited) await load()
+    waited = true
+    if (error.value) throw error.value
+  }
+  return { cycles, active, loading, error, load, ready, settled }
 }

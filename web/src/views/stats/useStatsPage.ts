@@ -54,7 +54,7 @@ export function useStatsPage<R extends { key: string; label: string }, X extends
   const list = useListPage({
     filters: { ...base, ...(options.extra ?? ({} as X)) },
     fetch: async (_params, state) => {
-      await cycles.ready
+      await cycles.settled()
       const f = state.filters
       const id = f.cycle || cycles.active.value?.id || cycles.cycles.value[0]?.id || ''
       cycleId.value = id
