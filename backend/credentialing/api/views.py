@@ -706,7 +706,18 @@ class ViolationListView(APIView):
         operation_id="credentialing_violations",
         parameters=[
             OpenApiParameter("kind", str, enum=["operations", "prescriptions"]),
-            OpenApiParameter("flag", str, enum=["out_of_privilege", "over_grade", "lead_mismatch"]),
+            OpenApiParameter(
+                "flag",
+                str,
+                enum=[
+                    "out_of_privilege",
+                    "over_grade",
+                    "lead_mismatch",
+                    "preop_discussion_issue",
+                    "death_discussion_issue",
+                    "unreported_major",
+                ],
+            ),
             OpenApiParameter("department_id", str),
             OpenApiParameter("batch_id", str),
         ],
