@@ -242,7 +242,10 @@ class DepartmentItemListView(APIView):
 
 
 class DepartmentItemRemoveView(APIView):
-    permission_codes = {"post": Perm.CREDENTIALING_MANAGE}
+    """A department keeps its own catalogue (科室自行维护): its head removes a line of their department, medical
+    affairs any line."""
+
+    permission_codes = {"post": Perm.DEPARTMENT_CATALOGUE}
 
     @extend_schema(
         operation_id="credentialing_department_items_remove", request=None, responses=s.DepartmentItemOutput

@@ -4185,6 +4185,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * @description A department keeps its own catalogue (科室自行维护): its head removes a line of their department, medical
+         *     affairs any line.
+         */
         post: operations["credentialing_department_items_remove"];
         delete?: never;
         options?: never;
@@ -4335,7 +4339,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description CSV: 病案号, 手术日期, 科室, 手术编码, 主刀医师执业证号, 病案首页主刀执业证号, 一助执业证号, 二助执业证号, 并发症, 死亡, 非计划再次手术 */
+        /** @description CSV: 病案号, 手术日期, 科室, 手术编码, 主刀医师执业证号, 病案首页主刀执业证号, 一助执业证号, 二助执业证号, 并发症, 死亡, 非计划再次手术, 术前讨论日期, 死亡病例讨论日期, 重大手术报备 */
         post: operations["credentialing_import_operations"];
         delete?: never;
         options?: never;
@@ -10980,6 +10984,9 @@ export interface components {
             out_of_privilege: number;
             over_grade?: number;
             lead_mismatch?: number;
+            preop_discussion_issue?: number;
+            death_discussion_issue?: number;
+            unreported_major?: number;
         };
         DepartmentTreeOutput: {
             /** Format: uuid */
@@ -22861,6 +22868,12 @@ export interface components {
             over_grade: boolean;
             /** @default false */
             lead_mismatch: boolean;
+            /** @default false */
+            preop_discussion_issue: boolean;
+            /** @default false */
+            death_discussion_issue: boolean;
+            /** @default false */
+            unreported_major: boolean;
         };
         WeChatBindCodeIssuedOutput: {
             /** @description shown once: give it to the physician */
@@ -45620,7 +45633,7 @@ export interface operations {
             query?: {
                 batch_id?: string;
                 department_id?: string;
-                flag?: "lead_mismatch" | "out_of_privilege" | "over_grade";
+                flag?: "death_discussion_issue" | "lead_mismatch" | "out_of_privilege" | "over_grade" | "preop_discussion_issue" | "unreported_major";
                 kind?: "operations" | "prescriptions";
                 /** @description 分页结果集中的页码。 */
                 page?: number;
