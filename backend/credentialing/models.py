@@ -355,3 +355,16 @@ class ExamRequirement(BaseModel):
 
     key = models.CharField(max_length=48, unique=True)
     exam_blueprint_id = models.UUIDField()
+
+
+class AnaesthesiaMode(models.TextChoices):
+    CATALOGUE = "catalogue", _("按目录授权")
+    GRADE = "grade", _("按等级授权")
+    BOTH = "both", _("两种方式均可")
+
+
+class CredentialingSettings(BaseModel):
+    """The hospital's credentialing settings (one row): how anaesthesia privileges are applied for, adjusted
+    as the hospital's management requires (按目录 / 按等级)."""
+
+    anaesthesia_mode = models.CharField(max_length=16, choices=AnaesthesiaMode.choices, default="both")

@@ -402,3 +402,29 @@ def test_an_application_quotes_the_applicants_training_history(world, cred):
     )
     assert ok.status_code == 201, ok.content
     assert ok.json()["form"]["career"][0]["organization_name"] == "上海瑞金医院"
+
+
+def test_the_hospital_sets_how_anaesthesia_is_granted(world, cred):
+    ma = login("ma_a")
+    # medical affairs switches anaesthesia to grade only
+    response = ma.put(f"{A}/settings/", {"anaesthesia_mode": "grade"}, format="json")
+    assert response.status_code == 200, response.content
+    assert (
+        login("doctor_a").put(f"{A}/settings/", {"anaesthesia_mode": "both"}, format="json").status_code
+        == 403
+    )
+    # an application by catalogue item is refused, by grade accepted
+    doctor = login("doctor_a")
+    refused = doctor.post(
+        f"{A}/applications/",
+        {"kind": "anaesthesia", "item_id": str(cred.appendectomy.id), "form": {"reason": "x"}},
+        format="json",
+    )
+    assert refused.json()["errors"][0]["code"] == "anaesthesia_mode"
+    accepted = doctor.post(
+        f"{A}/applications/",
+        {"kind": "anaesthesia", "anaesthesia_grade": 1, "form": {"reason": "x"}},
+        format="json",
+    )
+    assert accepted.status_code == 201, accepted.content
+    assert ma.get(f"{A}/settings/").json() == {"anaesthesia_mode": "grade"}

@@ -455,3 +455,9 @@ class AnalysisOutput(serializers.Serializer):
     grants_by_year = serializers.ListField(child=serializers.DictField())
     physicians_by_title = serializers.ListField(child=serializers.DictField())
     restricted_technologies = serializers.ListField(child=serializers.DictField())
+
+
+class CredentialingSettingsSerializer(serializers.Serializer):
+    anaesthesia_mode = serializers.ChoiceField(
+        choices=[("catalogue", "catalogue"), ("grade", "grade"), ("both", "both")]
+    )

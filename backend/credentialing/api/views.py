@@ -182,6 +182,27 @@ class TitleRulesView(APIView):
         return Response(self._out(rules))
 
 
+class SettingsView(APIView):
+    """The hospital's credentialing settings: how anaesthesia privileges are applied for (catalogue, grade, both)."""
+
+    permission_codes = {"put": Perm.CREDENTIALING_MANAGE}
+
+    @extend_schema(operation_id="credentialing_settings", responses=s.CredentialingSettingsSerializer)
+    def get(self, request):
+        return Response({"anaesthesia_mode": catalogue.settings_get().anaesthesia_mode})
+
+    @extend_schema(
+        operation_id="credentialing_settings_set",
+        request=s.CredentialingSettingsSerializer,
+        responses=s.CredentialingSettingsSerializer,
+    )
+    def put(self, request):
+        data = s.CredentialingSettingsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        current = catalogue.settings_set(user=request.user, request=request, **data.validated_data)
+        return Response({"anaesthesia_mode": current.anaesthesia_mode})
+
+
 class ExamRequirementView(APIView):
     """Which hospital exam (blueprint ID) must be passed before applying, per kind (`prescribing:antimicrobial`)."""
 

@@ -207,6 +207,18 @@ def application_submit(
         ):
             raise _error(_("该项目不在本科室技术目录中。"), "item_not_in_department_catalogue", "item_id")
     grade = item.grade if item else None
+    if kind == PrivilegeKind.ANAESTHESIA:
+        from credentialing.services.catalogue import settings_get
+
+        mode = settings_get().anaesthesia_mode
+        if mode != "both" and (mode == "catalogue") != (item is not None):
+            raise _error(
+                _("本院麻醉权限当前只能按目录申请。")
+                if mode == "catalogue"
+                else _("本院麻醉权限当前只能按等级申请。"),
+                "anaesthesia_mode",
+                "item_id" if mode == "catalogue" else "anaesthesia_grade",
+            )
     if kind == PrivilegeKind.ANAESTHESIA and item is None:
         if anaesthesia_grade not in (1, 2, 3, 4):
             raise _error(

@@ -4650,6 +4650,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/h/{tenant_slug}/api/v1/credentialing/settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The hospital's credentialing settings: how anaesthesia privileges are applied for (catalogue, grade, both). */
+        get: operations["credentialing_settings"];
+        /** @description The hospital's credentialing settings: how anaesthesia privileges are applied for (catalogue, grade, both). */
+        put: operations["credentialing_settings_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/h/{tenant_slug}/api/v1/credentialing/statistics/": {
         parameters: {
             query?: never;
@@ -6120,6 +6138,13 @@ export interface components {
         };
         AdverseRecordsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
         AdverseRecordsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /**
+         * @description * `catalogue` - catalogue
+         *     * `grade` - grade
+         *     * `both` - both
+         * @enum {string}
+         */
+        AnaesthesiaModeEnum: "catalogue" | "grade" | "both";
         AnalysisOutput: {
             items_by_category: {
                 [key: string]: unknown;
@@ -9743,6 +9768,52 @@ export interface components {
             errors: components["schemas"]["CredentialingSecondmentsCreateError"][];
         };
         CredentialingSecondmentsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingSettings: {
+            anaesthesia_mode: components["schemas"]["AnaesthesiaModeEnum"];
+        };
+        CredentialingSettingsErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingSettingsRequest: {
+            anaesthesia_mode: components["schemas"]["AnaesthesiaModeEnum"];
+        };
+        CredentialingSettingsSetAnaesthesiaModeErrorComponent: {
+            /**
+             * @description * `anaesthesia_mode` - anaesthesia_mode (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "anaesthesia_mode";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        CredentialingSettingsSetError: components["schemas"]["CredentialingSettingsSetNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingSettingsSetAnaesthesiaModeErrorComponent"];
+        CredentialingSettingsSetErrorResponse400: components["schemas"]["CredentialingSettingsSetValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingSettingsSetNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingSettingsSetValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingSettingsSetError"][];
+        };
         /**
          * @description * `cosmetic_lead` - 美容主诊医师
          *     * `brain_death` - 脑死亡判定
@@ -45368,6 +45439,150 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CredentialingSecondmentsCancelErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingSettings"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingSettingsErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_settings_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CredentialingSettingsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CredentialingSettingsRequest"];
+                "multipart/form-data": components["schemas"]["CredentialingSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingSettings"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingSettingsSetErrorResponse400"];
                 };
             };
             401: {
