@@ -267,6 +267,13 @@ class SurgeryRecord(BaseModel):
     out_of_privilege = models.BooleanField(default=False)
     over_grade = models.BooleanField(default=False)
     lead_mismatch = models.BooleanField(default=False)
+    # 术前讨论, 死亡病例讨论, 重大手术报备 (when the file carries them)
+    preop_discussion_on = models.DateField(null=True, blank=True)
+    death_discussion_on = models.DateField(null=True, blank=True)
+    major_reported = models.BooleanField(null=True, blank=True)
+    preop_discussion_issue = models.BooleanField(default=False)  # missing or after the operation
+    death_discussion_issue = models.BooleanField(default=False)  # missing or more than 7 days after
+    unreported_major = models.BooleanField(default=False)  # a grade-4 operation not reported
 
     class Meta:
         ordering = ["-performed_on"]
@@ -348,3 +355,16 @@ class ExamRequirement(BaseModel):
 
     key = models.CharField(max_length=48, unique=True)
     exam_blueprint_id = models.UUIDField()
+
+
+class AnaesthesiaMode(models.TextChoices):
+    CATALOGUE = "catalogue", _("按目录授权")
+    GRADE = "grade", _("按等级授权")
+    BOTH = "both", _("两种方式均可")
+
+
+class CredentialingSettings(BaseModel):
+    """The hospital's credentialing settings (one row): how anaesthesia privileges are applied for, adjusted
+    as the hospital's management requires (按目录 / 按等级)."""
+
+    anaesthesia_mode = models.CharField(max_length=16, choices=AnaesthesiaMode.choices, default="both")

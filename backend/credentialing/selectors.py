@@ -165,13 +165,23 @@ def violation_list_for_actor(*, actor, kind="operations", flag="", department_id
         qs = PrescriptionRecord.objects.filter(out_of_privilege=True)
     else:
         qs = SurgeryRecord.objects.select_related("item")
-        flags = {"out_of_privilege", "over_grade", "lead_mismatch"}
+        flags = (
+            "out_of_privilege",
+            "over_grade",
+            "lead_mismatch",
+            "preop_discussion_issue",
+            "death_discussion_issue",
+            "unreported_major",
+        )
         if flag in flags:
             qs = qs.filter(**{flag: True})
         else:
             from django.db.models import Q
 
-            qs = qs.filter(Q(out_of_privilege=True) | Q(over_grade=True) | Q(lead_mismatch=True))
+            any_flag = Q()
+            for name in flags:
+                any_flag |= Q(**{name: True})
+            qs = qs.filter(any_flag)
     qs = _department_scope(qs, actor)
     if department_id:
         qs = qs.filter(department_id=department_id)

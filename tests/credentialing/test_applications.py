@@ -334,3 +334,97 @@ def test_authorization_matrix_of_applications(world, cred):
         login("ma_a").post(f"{A}/applications/", payload, format="json").json()["errors"][0]["code"]
         == "not_a_physician_here"
     )
+
+
+def test_a_head_maintains_their_departments_catalogue(world, cred):
+    with tenant_context(world.tenant_a):
+        from credentialing.models import DepartmentItem
+
+        from organizations.models import Department
+
+        line = DepartmentItem.objects.get(department_id=world.dept_a.id, item=cred.gastroscopy)
+        other_dept = Department.objects.create(organization=world.hospital_a, name="消化科")
+        other = DepartmentItem.objects.create(
+            department_id=other_dept.id, item=cred.gastroscopy, status="approved"
+        )
+    head = login("head_a")
+    # another department's line is out of reach, the doctor has no permission
+    assert head.post(f"{A}/department-items/{other.id}/remove/", {}, format="json").status_code == 404
+    assert (
+        login("doctor_a").post(f"{A}/department-items/{line.id}/remove/", {}, format="json").status_code
+        == 403
+    )
+    # the head removes their own department's line
+    response = head.post(f"{A}/department-items/{line.id}/remove/", {}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "removed"
+    # and the item can no longer be applied for in that department
+    refused = login("doctor_a").post(
+        f"{A}/applications/",
+        {"kind": "procedural", "item_id": str(cred.gastroscopy.id), "form": {"reason": "x"}},
+        format="json",
+    )
+    assert refused.json()["errors"][0]["code"] == "item_not_in_department_catalogue"
+
+
+def test_an_application_quotes_the_applicants_training_history(world, cred):
+    doctor = login("doctor_a")
+    entry = doctor.post(
+        f"{A}/physicians/{world.physician_a.id}/career/",
+        {
+            "kind": "training",
+            "organization_name": "上海瑞金医院",
+            "starts_on": "2025-03-01",
+            "ends_on": "2025-08-31",
+        },
+        format="json",
+    ).json()
+    # a foreign or unknown entry is refused
+    bad = doctor.post(
+        f"{A}/applications/",
+        {
+            "kind": "surgical",
+            "item_id": str(cred.appendectomy.id),
+            "form": {"reason": "x", "career_ids": str(uuid.uuid4())},
+        },
+        format="json",
+    )
+    assert bad.json()["errors"][0]["code"] == "career_not_found"
+    # the own entry is copied into the application
+    ok = doctor.post(
+        f"{A}/applications/",
+        {
+            "kind": "surgical",
+            "item_id": str(cred.appendectomy.id),
+            "form": {"reason": "x", "career_ids": entry["id"]},
+        },
+        format="json",
+    )
+    assert ok.status_code == 201, ok.content
+    assert ok.json()["form"]["career"][0]["organization_name"] == "上海瑞金医院"
+
+
+def test_the_hospital_sets_how_anaesthesia_is_granted(world, cred):
+    ma = login("ma_a")
+    # medical affairs switches anaesthesia to grade only
+    response = ma.put(f"{A}/settings/", {"anaesthesia_mode": "grade"}, format="json")
+    assert response.status_code == 200, response.content
+    assert (
+        login("doctor_a").put(f"{A}/settings/", {"anaesthesia_mode": "both"}, format="json").status_code
+        == 403
+    )
+    # an application by catalogue item is refused, by grade accepted
+    doctor = login("doctor_a")
+    refused = doctor.post(
+        f"{A}/applications/",
+        {"kind": "anaesthesia", "item_id": str(cred.appendectomy.id), "form": {"reason": "x"}},
+        format="json",
+    )
+    assert refused.json()["errors"][0]["code"] == "anaesthesia_mode"
+    accepted = doctor.post(
+        f"{A}/applications/",
+        {"kind": "anaesthesia", "anaesthesia_grade": 1, "form": {"reason": "x"}},
+        format="json",
+    )
+    assert accepted.status_code == 201, accepted.content
+    assert ma.get(f"{A}/settings/").json() == {"anaesthesia_mode": "grade"}

@@ -88,6 +88,9 @@ def test_operations_import_flags_cases_and_counts_by_department(
             "out_of_privilege": 2,
             "over_grade": 1,
             "lead_mismatch": 1,
+            "preop_discussion_issue": 0,
+            "death_discussion_issue": 0,
+            "unreported_major": 0,
         }
     ]
     violations = login("head_a").get(f"{A}/violations/", {"flag": "lead_mismatch"}).json()
@@ -349,3 +352,31 @@ def test_catalogue_analysis_with_restricted_technology_indicators(world, cred):
     assert {"title": "主治医师", "count": 1} in body["physicians_by_title"]
     # a doctor may not read it
     assert login("doctor_a").get(f"{A}/analysis/").status_code == 403
+
+
+def test_surgery_risk_checks_from_the_optional_columns(world, cred, django_capture_on_commit_callbacks):
+    # given a 主任医师 with the grade-4 privilege, and a file that carries the discussion and reporting columns
+    wang = colleague(world)
+    make_grant(world, world.tenant_a, cred.whipple, physician=wang, valid_from=date(2026, 1, 1))
+    w = wang.licence_number
+    header = OPERATIONS_HEADER.strip() + ",术前讨论日期,死亡病例讨论日期,重大手术报备\n"
+    csv = (
+        (
+            header
+            + f"K1,2026-03-01,普外科,52.7x01,{w},{w},,,0,0,0,2026-02-27,,是\n"  # all in order
+            + f"K2,2026-03-02,普外科,52.7x01,{w},{w},,,0,1,0,,2026-03-20,否\n"  # no pre-op, late death review, unreported
+            + f"K3,2026-03-03,普外科,47.0901,{w},{w},,,0,0,0,,,\n"  # grade 2: no pre-op check, not major
+        ).encode()
+    )
+    job = run_job(
+        login("ma_a"), f"{A}/imports/operations/", "ops.csv", csv, django_capture_on_commit_callbacks
+    )
+    assert job.status == "succeeded", job.errors
+    with tenant_context(world.tenant_a):
+        flags = {
+            r.record_no: (r.preop_discussion_issue, r.death_discussion_issue, r.unreported_major)
+            for r in SurgeryRecord.objects.all()
+        }
+    assert flags == {"K1": (False, False, False), "K2": (True, True, True), "K3": (False, False, False)}
+    listed = login("ma_a").get(f"{A}/violations/", {"flag": "unreported_major"}).json()["results"]
+    assert [v["record_no"] for v in listed] == ["K2"]

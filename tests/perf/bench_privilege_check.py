@@ -256,7 +256,14 @@ def main():
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         assert status == 200, data
 
+        def worker_cpu() -> float:
+            """CPU seconds used so far by gunicorn's worker process (the master's child)."""
+            children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+            fields = Path(f"/proc/{children[0]}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
         def run(n_threads):
+            server_cpu0 = worker_cpu()
             latencies, errors, answers = [], [0], {"allowed": 0, "refused": 0}
             lock = threading.Lock()
             stop = time.monotonic() + args.seconds
@@ -303,6 +310,12 @@ def main():
             line("answers allowed / refused", f"{answers['allowed']} / {answers['refused']}")
             client_cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
             line("load generator CPU", f"{client_cpu / wall * 100:.0f} % of a core")
+            per_request = (worker_cpu() - server_cpu0) / max(1, n)
+            line("worker CPU per request (Python side, without PostgreSQL)", f"{per_request * 1000:.1f} ms")
+            line(
+                "so one worker on a free core could serve about",
+                f"{1 / per_request:.0f} req/s" if per_request else "-",
+            )
 
         line(
             "load average of the machine (1 min) before the run",

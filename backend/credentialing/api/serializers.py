@@ -283,6 +283,9 @@ class ViolationOutput(serializers.Serializer):
     out_of_privilege = serializers.BooleanField()
     over_grade = serializers.BooleanField(default=False)
     lead_mismatch = serializers.BooleanField(default=False)
+    preop_discussion_issue = serializers.BooleanField(default=False)
+    death_discussion_issue = serializers.BooleanField(default=False)
+    unreported_major = serializers.BooleanField(default=False)
 
     def get_date(self, obj) -> str:
         return str(getattr(obj, "performed_on", None) or obj.prescribed_on)
@@ -298,6 +301,9 @@ class DepartmentStatOutput(serializers.Serializer):
     out_of_privilege = serializers.IntegerField()
     over_grade = serializers.IntegerField(required=False)
     lead_mismatch = serializers.IntegerField(required=False)
+    preop_discussion_issue = serializers.IntegerField(required=False)
+    death_discussion_issue = serializers.IntegerField(required=False)
+    unreported_major = serializers.IntegerField(required=False)
 
 
 class StatisticsOutput(serializers.Serializer):
@@ -449,3 +455,9 @@ class AnalysisOutput(serializers.Serializer):
     grants_by_year = serializers.ListField(child=serializers.DictField())
     physicians_by_title = serializers.ListField(child=serializers.DictField())
     restricted_technologies = serializers.ListField(child=serializers.DictField())
+
+
+class CredentialingSettingsSerializer(serializers.Serializer):
+    anaesthesia_mode = serializers.ChoiceField(
+        choices=[("catalogue", "catalogue"), ("grade", "grade"), ("both", "both")]
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path(P + "items/export/", v.CatalogueExportView.as_view()),
     path(P + "items/<uuid:item_id>/", v.CatalogueItemDetailView.as_view()),
     path(P + "title-rules/", v.TitleRulesView.as_view()),
+    path(P + "settings/", v.SettingsView.as_view()),
     path(P + "exam-requirements/", v.ExamRequirementView.as_view()),
     path(P + "department-items/", v.DepartmentItemListView.as_view()),
     path(P + "department-items/<uuid:line_id>/remove/", v.DepartmentItemRemoveView.as_view()),

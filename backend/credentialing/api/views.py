@@ -182,6 +182,27 @@ class TitleRulesView(APIView):
         return Response(self._out(rules))
 
 
+class SettingsView(APIView):
+    """The hospital's credentialing settings: how anaesthesia privileges are applied for (catalogue, grade, both)."""
+
+    permission_codes = {"put": Perm.CREDENTIALING_MANAGE}
+
+    @extend_schema(operation_id="credentialing_settings", responses=s.CredentialingSettingsSerializer)
+    def get(self, request):
+        return Response({"anaesthesia_mode": catalogue.settings_get().anaesthesia_mode})
+
+    @extend_schema(
+        operation_id="credentialing_settings_set",
+        request=s.CredentialingSettingsSerializer,
+        responses=s.CredentialingSettingsSerializer,
+    )
+    def put(self, request):
+        data = s.CredentialingSettingsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        current = catalogue.settings_set(user=request.user, request=request, **data.validated_data)
+        return Response({"anaesthesia_mode": current.anaesthesia_mode})
+
+
 class ExamRequirementView(APIView):
     """Which hospital exam (blueprint ID) must be passed before applying, per kind (`prescribing:antimicrobial`)."""
 
@@ -242,7 +263,10 @@ class DepartmentItemListView(APIView):
 
 
 class DepartmentItemRemoveView(APIView):
-    permission_codes = {"post": Perm.CREDENTIALING_MANAGE}
+    """A department keeps its own catalogue (科室自行维护): its head removes a line of their department, medical
+    affairs any line."""
+
+    permission_codes = {"post": Perm.DEPARTMENT_CATALOGUE}
 
     @extend_schema(
         operation_id="credentialing_department_items_remove", request=None, responses=s.DepartmentItemOutput
@@ -706,7 +730,18 @@ class ViolationListView(APIView):
         operation_id="credentialing_violations",
         parameters=[
             OpenApiParameter("kind", str, enum=["operations", "prescriptions"]),
-            OpenApiParameter("flag", str, enum=["out_of_privilege", "over_grade", "lead_mismatch"]),
+            OpenApiParameter(
+                "flag",
+                str,
+                enum=[
+                    "out_of_privilege",
+                    "over_grade",
+                    "lead_mismatch",
+                    "preop_discussion_issue",
+                    "death_discussion_issue",
+                    "unreported_major",
+                ],
+            ),
             OpenApiParameter("department_id", str),
             OpenApiParameter("batch_id", str),
         ],

@@ -6,8 +6,10 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, Conflict, NotFound
 from credentialing.models import (
+    AnaesthesiaMode,
     CatalogueItem,
     Category,
+    CredentialingSettings,
     DepartmentItem,
     DepartmentItemStatus,
     ExamRequirement,
@@ -274,3 +276,27 @@ def department_item_decided(line_id, status: str) -> None:
     line.status = status
     line.save(update_fields=["status", "updated_at"])
     audit(f"credentialing.department_item.{status}", target=line)
+
+
+def settings_get() -> CredentialingSettings:
+    return CredentialingSettings.objects.order_by("created_at").first() or CredentialingSettings()
+
+
+@transaction.atomic
+def settings_set(*, user, anaesthesia_mode: str, request=None) -> CredentialingSettings:
+    if anaesthesia_mode not in AnaesthesiaMode.values:
+        raise ApplicationError(_("麻醉授权方式无效。"), code="invalid_choice", attr="anaesthesia_mode")
+    current = CredentialingSettings.objects.select_for_update().order_by("created_at").first()
+    if current is None:
+        current = CredentialingSettings()
+    previous = current.anaesthesia_mode if current.pk else ""
+    current.anaesthesia_mode = anaesthesia_mode
+    current.save()
+    audit(
+        "credentialing.settings.updated",
+        user=user,
+        request=request,
+        target=current,
+        data={"anaesthesia_mode": [previous, anaesthesia_mode]},
+    )
+    return current

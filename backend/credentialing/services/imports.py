@@ -39,7 +39,12 @@ OPERATION_COLUMNS = {
     "complication": "并发症",
     "death": "死亡",
     "unplanned_reoperation": "非计划再次手术",
+    "preop_discussion_on": "术前讨论日期",
+    "death_discussion_on": "死亡病例讨论日期",
+    "major_reported": "重大手术报备",
 }
+DEATH_DISCUSSION_DAYS = 7  # 死亡病例讨论: within a week (医疗质量安全核心制度)
+PREOP_DISCUSSION_MIN_GRADE = 3  # 术前讨论 is checked for grade 3-4 and restricted technologies
 OPERATION_REQUIRED = ("record_no", "performed_on", "department", "procedure_code", "lead_licence")
 PRESCRIPTION_COLUMNS = {
     "record_no": "处方号",
@@ -185,6 +190,13 @@ def operations_import(*, data: bytes, file_name: str, user_id) -> dict:
         if r.get("department") and department_id is None:
             _row_error(errors, number, "department", "unknown_department", _("本院没有该科室。"))
         flags = {f: _bool(errors, number, r, f) for f in ("complication", "death", "unplanned_reoperation")}
+        for field in ("preop_discussion_on", "death_discussion_on"):
+            if field in r:
+                flags[field] = _date(errors, number, r, field) if r[field] else None
+        if "major_reported" in r:
+            flags["major_reported"] = (
+                _bool(errors, number, r, "major_reported") if r["major_reported"] else None
+            )
         key = (r.get("record_no"), r.get("procedure_code"))
         if key in seen:
             _row_error(errors, number, "record_no", "duplicate", _("文件中该病案号与手术编码重复。"))
@@ -240,6 +252,7 @@ def operations_import(*, data: bytes, file_name: str, user_id) -> dict:
                         item and item.grade and title_rank(lead.title) < rules.get(item.grade, item.grade)
                     ),
                     lead_mismatch=bool(front and front.pk != lead.pk),
+                    **_risk_flags(r, item, day, flags),
                     **flags,
                 )
             )
@@ -249,12 +262,36 @@ def operations_import(*, data: bytes, file_name: str, user_id) -> dict:
     return {"batch_id": str(batch.pk), "rows": len(records), **batch.summary}
 
 
+def _risk_flags(r, item, day, flags) -> dict:
+    """术前讨论 missing or late (grade 3-4 and restricted technologies), 死亡病例讨论 missing or later than a
+    week after a death, grade-4 operation not reported; each only when the file carries the column."""
+    out = {}
+    needs_preop = bool(
+        item and ((item.grade or 0) >= PREOP_DISCUSSION_MIN_GRADE or item.category == "restricted")
+    )
+    if "preop_discussion_on" in r and needs_preop:
+        held = flags.get("preop_discussion_on")
+        out["preop_discussion_issue"] = held is None or held > day
+    if "death_discussion_on" in r and flags.get("death"):
+        held = flags.get("death_discussion_on")
+        out["death_discussion_issue"] = held is None or (held - day).days > DEATH_DISCUSSION_DAYS
+    if "major_reported" in r and item and item.grade == 4:
+        out["unreported_major"] = not flags.get("major_reported")
+    return out
+
+
+RISK_FLAGS = (
+    "out_of_privilege",
+    "over_grade",
+    "lead_mismatch",
+    "preop_discussion_issue",
+    "death_discussion_issue",
+    "unreported_major",
+)
+
+
 def _totals(records) -> dict:
-    return {
-        "out_of_privilege": sum(r.out_of_privilege for r in records),
-        "over_grade": sum(getattr(r, "over_grade", False) for r in records),
-        "lead_mismatch": sum(getattr(r, "lead_mismatch", False) for r in records),
-    }
+    return {flag: sum(getattr(r, flag, False) for r in records) for flag in RISK_FLAGS}
 
 
 def operation_stats(*, batch_id=None, date_from=None, date_to=None, department_id=None) -> list[dict]:
@@ -272,9 +309,7 @@ def operation_stats(*, batch_id=None, date_from=None, date_to=None, department_i
         qs.values("department_id")
         .annotate(
             total=Count("id"),
-            out_of_privilege=Count("id", filter=Q(out_of_privilege=True)),
-            over_grade=Count("id", filter=Q(over_grade=True)),
-            lead_mismatch=Count("id", filter=Q(lead_mismatch=True)),
+            **{flag: Count("id", filter=Q(**{flag: True})) for flag in RISK_FLAGS},
         )
         .order_by("department_id")
     )

@@ -5,6 +5,7 @@ Each change of a grant is a GrantEvent, an ArchiveEntry in the physician's techn
 
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -187,6 +188,7 @@ def application_submit(
     physician = _physician_for_application(actor=actor, user=user, physician_id=physician_id)
     rank = title_rank(physician.title)
     form = {k: v for k, v in (form or {}).items() if v not in (None, "")}
+    career = _career_snapshot(physician.pk, form.pop("career_ids", ""))
     item = None
     if kind not in PrivilegeKind.values:
         raise _error(_("申请类别无效。"), "invalid_kind", "kind")
@@ -205,6 +207,18 @@ def application_submit(
         ):
             raise _error(_("该项目不在本科室技术目录中。"), "item_not_in_department_catalogue", "item_id")
     grade = item.grade if item else None
+    if kind == PrivilegeKind.ANAESTHESIA:
+        from credentialing.services.catalogue import settings_get
+
+        mode = settings_get().anaesthesia_mode
+        if mode != "both" and (mode == "catalogue") != (item is not None):
+            raise _error(
+                _("本院麻醉权限当前只能按目录申请。")
+                if mode == "catalogue"
+                else _("本院麻醉权限当前只能按等级申请。"),
+                "anaesthesia_mode",
+                "item_id" if mode == "catalogue" else "anaesthesia_grade",
+            )
     if kind == PrivilegeKind.ANAESTHESIA and item is None:
         if anaesthesia_grade not in (1, 2, 3, 4):
             raise _error(
@@ -242,7 +256,7 @@ def application_submit(
         level=level if kind == PrivilegeKind.PRESCRIBING else "",
         anaesthesia_grade=anaesthesia_grade if kind == PrivilegeKind.ANAESTHESIA and item is None else None,
         special=special if kind == PrivilegeKind.SPECIAL else "",
-        form=form,
+        form={**form, **({"career": career} if career else {})},
         valid_years=valid_years,
     )
     blueprint = _exam_blueprint(application)
@@ -278,6 +292,33 @@ def application_submit(
     PrivilegeApplication.objects.filter(pk=application.pk).update(approval_request_id=approval.pk)
     application.refresh_from_db()
     return application
+
+
+def _career_snapshot(physician_id, career_ids: str) -> list[dict]:
+    """Work and training history quoted into the application (工作/培训经历引用): `form.career_ids` is a comma
+    separated list of the physician's own career entries; a copy is kept with the application."""
+    from archives.models import CareerEntry
+
+    ids = [i.strip() for i in (career_ids or "").split(",") if i.strip()]
+    if not ids:
+        return []
+    try:
+        entries = list(CareerEntry.objects.filter(pk__in=ids, archive__physician_id=physician_id))
+    except (ValueError, DjangoValidationError):
+        entries = []
+    if len(entries) != len(set(ids)):
+        raise _error(_("引用的经历不属于申请人。"), "career_not_found", "form.career_ids")
+    return [
+        {
+            "kind": e.kind,
+            "organization_name": e.organization_name,
+            "role": e.role,
+            "starts_on": str(e.starts_on),
+            "ends_on": str(e.ends_on or ""),
+            "description": e.description,
+        }
+        for e in entries
+    ]
 
 
 def _same_privilege_q(obj) -> Q:
