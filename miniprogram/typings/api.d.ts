@@ -4188,6 +4188,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * @description A department keeps its own catalogue (科室自行维护): its head removes a line of their department, medical
+         *     affairs any line.
+         */
         post: operations["credentialing_department_items_remove"];
         delete?: never;
         options?: never;
@@ -4338,7 +4342,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description CSV: 病案号, 手术日期, 科室, 手术编码, 主刀医师执业证号, 病案首页主刀执业证号, 一助执业证号, 二助执业证号, 并发症, 死亡, 非计划再次手术 */
+        /** @description CSV: 病案号, 手术日期, 科室, 手术编码, 主刀医师执业证号, 病案首页主刀执业证号, 一助执业证号, 二助执业证号, 并发症, 死亡, 非计划再次手术, 术前讨论日期, 死亡病例讨论日期, 重大手术报备 */
         post: operations["credentialing_import_operations"];
         delete?: never;
         options?: never;
@@ -4643,6 +4647,24 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["credentialing_secondments_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/credentialing/settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The hospital's credentialing settings: how anaesthesia privileges are applied for (catalogue, grade, both). */
+        get: operations["credentialing_settings"];
+        /** @description The hospital's credentialing settings: how anaesthesia privileges are applied for (catalogue, grade, both). */
+        put: operations["credentialing_settings_set"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6119,6 +6141,13 @@ export interface components {
         };
         AdverseRecordsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
         AdverseRecordsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /**
+         * @description * `catalogue` - catalogue
+         *     * `grade` - grade
+         *     * `both` - both
+         * @enum {string}
+         */
+        AnaesthesiaModeEnum: "catalogue" | "grade" | "both";
         AnalysisOutput: {
             items_by_category: {
                 [key: string]: unknown;
@@ -9742,6 +9771,52 @@ export interface components {
             errors: components["schemas"]["CredentialingSecondmentsCreateError"][];
         };
         CredentialingSecondmentsListErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingSettings: {
+            anaesthesia_mode: components["schemas"]["AnaesthesiaModeEnum"];
+        };
+        CredentialingSettingsErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        CredentialingSettingsRequest: {
+            anaesthesia_mode: components["schemas"]["AnaesthesiaModeEnum"];
+        };
+        CredentialingSettingsSetAnaesthesiaModeErrorComponent: {
+            /**
+             * @description * `anaesthesia_mode` - anaesthesia_mode (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "anaesthesia_mode";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        CredentialingSettingsSetError: components["schemas"]["CredentialingSettingsSetNonFieldErrorsErrorComponent"] | components["schemas"]["CredentialingSettingsSetAnaesthesiaModeErrorComponent"];
+        CredentialingSettingsSetErrorResponse400: components["schemas"]["CredentialingSettingsSetValidationError"] | components["schemas"]["ParseErrorResponse"];
+        CredentialingSettingsSetNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        CredentialingSettingsSetValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["CredentialingSettingsSetError"][];
+        };
         /**
          * @description * `cosmetic_lead` - 美容主诊医师
          *     * `brain_death` - 脑死亡判定
@@ -10983,6 +11058,9 @@ export interface components {
             out_of_privilege: number;
             over_grade?: number;
             lead_mismatch?: number;
+            preop_discussion_issue?: number;
+            death_discussion_issue?: number;
+            unreported_major?: number;
         };
         DepartmentTreeOutput: {
             /** Format: uuid */
@@ -22915,6 +22993,12 @@ export interface components {
             over_grade?: boolean;
             /** @default false */
             lead_mismatch?: boolean;
+            /** @default false */
+            preop_discussion_issue?: boolean;
+            /** @default false */
+            death_discussion_issue?: boolean;
+            /** @default false */
+            unreported_major?: boolean;
         };
         WeChatBindCodeIssuedOutput: {
             /** @description shown once: give it to the physician */
@@ -45453,6 +45537,150 @@ export interface operations {
             };
         };
     };
+    credentialing_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingSettings"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingSettingsErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_settings_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CredentialingSettingsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CredentialingSettingsRequest"];
+                "multipart/form-data": components["schemas"]["CredentialingSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingSettings"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingSettingsSetErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
     credentialing_statistics: {
         parameters: {
             query?: {
@@ -45674,7 +45902,7 @@ export interface operations {
             query?: {
                 batch_id?: string;
                 department_id?: string;
-                flag?: "lead_mismatch" | "out_of_privilege" | "over_grade";
+                flag?: "death_discussion_issue" | "lead_mismatch" | "out_of_privilege" | "over_grade" | "preop_discussion_issue" | "unreported_major";
                 kind?: "operations" | "prescriptions";
                 /** @description 分页结果集中的页码。 */
                 page?: number;
