@@ -189,3 +189,18 @@ def test_a_phone_photo_is_turned_upright_by_its_exif_orientation(references, siz
     truth = tuple(v * size[0] / 512 for v in photos.BOXES["hopper"])
     assert inside(result.boxes[0], truth)
     assert result.matched is True
+
+
+def test_without_the_model_files_faces_cannot_be_imported(tmp_path):
+    # the caller treats an ImportError as "faces unavailable here" and retries the task later
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import faces"
+    backend = Path(__file__).resolve().parents[2] / "backend"
+    env = {"FACES_MODEL_DIR": str(tmp_path), "PYTHONPATH": str(backend), "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    assert run.returncode == 1
+    assert "ModelsMissing" in run.stderr
+    assert "shape_predictor_5_face_landmarks.dat is missing" in run.stderr
