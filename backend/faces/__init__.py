@@ -6,7 +6,7 @@ the `faces` Celery queue. Choice of models, figures and thresholds: docs/decisio
     faces.reference_encoding(data) -> bytes | None   (float32 x 128, 512 bytes)
 """
 
-from faces.engine import ModelsMissing, warm_up
+from faces.engine import ModelsMissing, check, warm_up
 from faces.pipeline import (
     MATCH_DISTANCE,
     Analysis,
@@ -15,6 +15,8 @@ from faces.pipeline import (
     reference_encoding,
     score_from_distance,
 )
+
+check()  # a process without the model files cannot import faces (ModelsMissing is an ImportError)
 
 __all__ = [
     "MATCH_DISTANCE",

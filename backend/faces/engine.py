@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import cv2
+import dlib
 
 LANDMARKS_FILE = "shape_predictor_5_face_landmarks.dat"
 ENCODER_FILE = "dlib_face_recognition_resnet_model_v1.dat"
@@ -22,8 +23,9 @@ cv2.setNumThreads(1)
 _lock = threading.Lock()
 
 
-class ModelsMissing(RuntimeError):
-    """The model files are not where they should be (the package `face-recognition-models` is missing)."""
+class ModelsMissing(ImportError):
+    """The model files are not where they should be (the package `face-recognition-models` is missing).
+    An ImportError, raised by `import faces`: the caller's worker then retries later instead of failing."""
 
 
 def model_dir() -> Path:
@@ -43,10 +45,14 @@ def _model(name: str) -> str:
     return str(path)
 
 
+def check() -> None:
+    """Raise ModelsMissing unless both model files exist (cheap: nothing is loaded)."""
+    _model(LANDMARKS_FILE)
+    _model(ENCODER_FILE)
+
+
 @cache
 def _models():
-    import dlib
-
     with _lock:
         return (
             dlib.get_frontal_face_detector(),

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 import cv2
+import dlib
 import numpy as np
 
 from faces import engine
@@ -177,8 +178,6 @@ def detect(grey: np.ndarray, upsample: int = DETECT_UPSAMPLE):
 
 
 def encode_face(image: np.ndarray, rect) -> np.ndarray:
-    import dlib
-
     shape = engine.landmarks()(image, rect)
     chip = dlib.get_face_chip(image, shape, size=150, padding=0.25)
     return np.asarray(engine.encoder().compute_face_descriptor(chip), dtype="<f4")
@@ -250,8 +249,6 @@ def analyse(
         elif not compare:
             result.flags.append(FLAG_COMPARE_SKIPPED)
     if (reference is not None and compare) or encode:
-        import dlib
-
         start = time.perf_counter()
         k = 1 / factor  # detection pixels -> work-image pixels
         rect = dlib.rectangle(
