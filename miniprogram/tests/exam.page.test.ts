@@ -242,3 +242,15 @@ test('declining the takeover leaves the attempt to the other phone', async () =>
     phone().modalConfirm = true
   }
 })
+
+test('the countdown reaches zero on the server clock: the page submits by itself', async () => {
+  platform.remaining = 2
+  const page = await open()
+  inst(page).choose({ currentTarget: { dataset: { q: 'q1', o: 'q1a', kind: 'single' } } })
+  await new Promise((r) => setTimeout(r, 3200))
+  await settle()
+  expect(platform.submitted).toBe(true)
+  expect(platform.answers.get('q1')!.options).toEqual(['q1a'])
+  expect(inst(page).data.state).toBe('submitted')
+  expect(inst(page).data.message).toBe('考试时间到，已自动交卷。')
+})

@@ -89,3 +89,23 @@ test('consented but no approved reference photo: the reference page comes first'
   await list.instance.enter({ currentTarget: { dataset: { id: 'sit-1' } } })
   expect(phone().uiCalls('navigateTo')).toEqual(['/pages/reference/reference?sitting=sit-1'])
 })
+
+test('reference photo: the physician proposes one (multipart with the bearer token); it waits for the institution', async () => {
+  const refs: { id: string; status: string }[] = []
+  const ref = (id: string, status: string) => ({ id, physician: 'p1', physician_name: '张三', status, source: 'physician', content_type: 'image/jpeg', size: 64, sha256: 'x', width: 640, height: 480, comment: '', decided_at: null, created_at: '2026-11-01T08:00:00Z' })
+  phone().on('GET', '/api/v1/me/proctoring/references/', () => ({ status: 200, data: { count: refs.length, next: null, previous: null, results: refs.map((r) => ref(r.id, r.status)) } }))
+  phone().on('POST', '/api/v1/me/proctoring/references/', (req) => {
+    if (!(req.header.Authorization ?? '').startsWith('Bearer acc-')) return { status: 401, data: { type: 'client_error', errors: [{ code: 'not_authenticated', detail: '', attr: null }] } }
+    refs.push({ id: 'r1', status: 'pending' })
+    return { status: 201, data: ref('r1', 'pending') }
+  })
+  const page = load('reference')
+  await page.instance.onLoad({ sitting: 'sit-1' })
+  page.instance.propose()
+  await settle(40)
+  expect(phone().apiCalls('POST', '/api/v1/me/proctoring/references/')[0].data).toMatchObject({ file: expect.stringMatching(/^file:wxfile:\/\/tmp\/chosen-/) })
+  expect(page.instance.data.info).toBe('照片已提交，待所在机构审核。')
+  expect(page.instance.data.references).toEqual([{ id: 'r1', created: expect.any(String), statusLabel: '待机构审核' }])
+  page.instance.continueExam()
+  expect(phone().uiCalls('redirectTo')).toEqual(['/pages/exam/exam?sitting=sit-1'])
+})
