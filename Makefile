@@ -66,6 +66,7 @@ bench: migrate
 	$(PY) tests/perf/bench_assessment_stats.py
 	$(PY) tests/perf/bench_upload_url.py
 	$(PY) tests/perf/bench_exam_start.py
+	$(PY) tests/perf/bench_faces.py
 
 # --- the browser app (web/): Vue 3 + Vite, Node 20 from the machine ----------------------------------
 WEB_STAMP := web/node_modules/.installed

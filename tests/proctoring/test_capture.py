@@ -314,8 +314,6 @@ def test_analysis_flags_a_body_that_is_not_an_image(world, doctor, proctored):
 
 
 def test_analysis_with_the_faces_package_stores_flags(world, doctor, proctored):
-    faces = pytest.importorskip("faces", reason="backend/faces (the face pipeline) is not installed here")
-    assert hasattr(faces, "analyse")
     # given an approved reference and a snapshot with no face in it
     login("admin_a").post(
         "/api/v1/proctoring/references/",
