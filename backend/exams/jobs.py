@@ -224,3 +224,17 @@ def questions_export(job, progress):
             XLSX_CONTENT_TYPE,
         ),
     )
+
+
+PREPARE_KIND = "exams.papers_prepare"
+
+
+@job_handler(PREPARE_KIND, queue="default")
+def papers_prepare_job(job, progress):
+    """Draw ahead the first-attempt paper of every physician who may take the sitting (services.prepared).
+    The caller must still manage the owner's exams."""
+    from exams.services.prepared import papers_prepare
+
+    actor = _job_actor(job)
+    sitting = bank_selectors.sitting_get_for_actor(actor=actor, sitting_id=job.params["sitting_id"])
+    return JobResult(summary=papers_prepare(sitting_id=sitting.id, progress=progress))

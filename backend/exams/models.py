@@ -148,6 +148,29 @@ class MakeupGrant(BaseModel):
         ordering = ["created_at"]
 
 
+class PreparedPaper(BaseModel):
+    """A first attempt's paper drawn ahead of the sitting for one physician (services.prepared), so that the
+    start only inserts the attempt. Per physician and used by at most one attempt (Attempt.prepared_paper is
+    one-to-one): its secret, and so its opaque IDs, are never shared. It is used only while it is still what a
+    draw at the start could give: the same blueprint (and its `blueprint_updated_at`), the physician's
+    practice category, and no question of it edited or removed since it was drawn."""
+
+    owner = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="prepared_papers")
+    physician = models.ForeignKey("physicians.Physician", on_delete=models.CASCADE, related_name="+")
+    blueprint = models.ForeignKey(Blueprint, on_delete=models.CASCADE, related_name="+")
+    blueprint_updated_at = models.DateTimeField()
+    practice_category = models.CharField(max_length=16)
+    seed = models.BigIntegerField()
+    secret = models.CharField(max_length=64)
+    paper = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sitting", "physician"], name="exams_prepared_paper_once")
+        ]
+
+
 class Attempt(BaseModel):
     owner = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
     sitting = models.ForeignKey(Sitting, on_delete=models.PROTECT, related_name="attempts")
@@ -178,6 +201,10 @@ class Attempt(BaseModel):
     void_outcome = models.CharField(max_length=64, blank=True)
     void_grant = models.ForeignKey(
         MakeupGrant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The paper prepared ahead of the sitting this attempt took (its seed, secret and paper are copied here).
+    prepared_paper = models.OneToOneField(
+        PreparedPaper, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempt"
     )
 
     class Meta:

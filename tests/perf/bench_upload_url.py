@@ -40,13 +40,13 @@ def line(name, value, goal=""):
     print(f"  {name:58} {value:>14}   {goal}", flush=True)
 
 
-def setup_database(env_file: Path) -> None:
+def setup_database(env_file: Path, suffix: str = "_bench_upload") -> None:
     import environ
 
     environ.Env.read_env(env_file, overwrite=False)
     url = os.environ["DATABASE_URL"]
     base, _, name = url.rpartition("/")
-    bench = f"{name}_bench_upload"
+    bench = f"{name}{suffix}"
     import psycopg
 
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:

@@ -35,6 +35,11 @@ urlpatterns = [
         views.ExamMakeupGrantView.as_view(),
         name="exam-sitting-makeups",
     ),
+    path(
+        "exams/sittings/<uuid:sitting_id>/prepare-papers/",
+        views.ExamSittingPreparePapersView.as_view(),
+        name="exam-sitting-prepare-papers",
+    ),
     path("exams/attempts/", views.ExamAttemptListView.as_view(), name="exam-attempts"),
     path("exams/attempts/<uuid:attempt_id>/", views.ExamAttemptDetailView.as_view(), name="exam-attempt"),
     # the physician

@@ -3,6 +3,8 @@ blueprints, sittings, make-up grants, attempts with scores. Everything is scoped
 organisation owns (the province commission for the province's exams, a hospital for its own); another
 owner's ID is a 404."""
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
@@ -11,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import Perm
 from core import xlsx
+from core.errors import Conflict
 from core.pagination import PageNumberPagination
 from core.permissions import get_actor
 from exams.api.serializers import (
@@ -37,7 +40,7 @@ from exams.api.serializers import (
     ExamSittingUpdateInput,
     ExamTemplateOutput,
 )
-from exams.jobs import EXPORT_KIND, IMPORT_COLUMNS, IMPORT_KIND
+from exams.jobs import EXPORT_KIND, IMPORT_COLUMNS, IMPORT_KIND, PREPARE_KIND
 from exams.selectors import attempts as attempt_selectors
 from exams.selectors import banks as selectors
 from exams.services import banks as bank_services
@@ -413,6 +416,29 @@ class ExamSittingDetailView(APIView):
             actor=actor, user=request.user, sitting_id=sitting_id, request=request, **v
         )
         return Response(ExamSittingOutput(sitting).data)
+
+
+class ExamSittingPreparePapersView(APIView):
+    """Draw ahead, as a background job, the paper of every physician who may take the sitting and has not
+    started it, so that starting only stores the attempt (预先组卷). Idempotent: fresh papers are kept. Poll
+    the job for its progress and summary ({"eligible", "prepared", "kept", "failed"})."""
+
+    permission_codes = {"post": Perm.EXAM_MANAGE}
+
+    @extend_schema(operation_id="exams_sittings_prepare_papers", request=None, responses={202: ExamJobOutput})
+    def post(self, request, sitting_id):
+        actor = get_actor(request)
+        sitting = selectors.sitting_get_for_actor(actor=actor, sitting_id=sitting_id)
+        if sitting.closes_at <= timezone.now():
+            raise Conflict(_("考试已结束。"), code="sitting_closed")
+        job = job_start(
+            kind=PREPARE_KIND,
+            user=request.user,
+            organization_id=actor.organization_id,
+            params={"role": actor.role, "sitting_id": str(sitting.id)},
+            request=request,
+        )
+        return Response(_job_output(job), status=status.HTTP_202_ACCEPTED)
 
 
 class ExamMakeupGrantView(APIView):

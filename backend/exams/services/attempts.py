@@ -1,7 +1,8 @@
 """The physician's attempt: start, save answers, device takeover, submit, and the deadline.
 
 - Start is idempotent: an open attempt is returned as it is (200); a new one (201) draws its paper from a
-  fresh stored seed. One attempt per physician per sitting; each make-up grant allows one more, whose paper
+  fresh stored seed, or takes the physician's paper prepared ahead of the sitting (services.prepared) when
+  there is a valid one. One attempt per physician per sitting; each make-up grant allows one more, whose paper
   avoids the questions of the earlier attempts (and of the sitting a make-up sitting makes up for).
 - The server owns the clock: `deadline` = min(start + time limit, the sitting's close).
 - One device per attempt (header X-Device-Id): another device gets 409 `device_conflict` unless it takes
@@ -33,6 +34,7 @@ from exams.selectors import attempts as selectors
 from exams.selectors import banks as bank_selectors
 from exams.services import grading, papers
 from exams.services.papers import total_points
+from exams.services.prepared import prepared_paper_take
 
 logger = logging.getLogger(__name__)
 
@@ -92,16 +94,28 @@ def attempt_start(*, user, sitting_id, device_id: str, request=None) -> tuple[At
     for check in getattr(settings, "EXAM_ATTEMPT_START_CHECKS", ()):
         import_string(check)(user=user, physician=physician, sitting=sitting)
     blueprint = sitting.blueprint
-    seed = secrets.randbits(62)
-    secret = secrets.token_hex(32)
-    exclude = selectors.previous_question_ids(sitting=sitting, physician_id=physician.id)
-    drawn = papers.paper_draw(
-        blueprint=blueprint,
-        seed=seed,
-        practice_category=physician.practice_category,
-        exclude_question_ids=exclude,
-    )
     number = len(attempts) + 1
+    # A first attempt of a sitting that makes up for none has no questions to avoid.
+    exclude = (
+        selectors.previous_question_ids(sitting=sitting, physician_id=physician.id)
+        if attempts or sitting.makeup_of_id
+        else set()
+    )
+    prepared = None
+    if number == 1:
+        prepared = prepared_paper_take(sitting=sitting, physician=physician, exclude_question_ids=exclude)
+    if prepared is not None:
+        seed, secret, paper = prepared.seed, prepared.secret, prepared.paper
+    else:
+        seed = secrets.randbits(62)
+        secret = secrets.token_hex(32)
+        drawn = papers.paper_draw(
+            blueprint=blueprint,
+            seed=seed,
+            practice_category=physician.practice_category,
+            exclude_question_ids=exclude,
+        )
+        paper = papers.paper_with_ids(drawn, secret)
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -113,7 +127,8 @@ def attempt_start(*, user, sitting_id, device_id: str, request=None) -> tuple[At
                 is_makeup=number > 1 or sitting.makeup_of_id is not None,
                 seed=seed,
                 secret=secret,
-                paper=papers.paper_with_ids(drawn, secret),
+                paper=paper,
+                prepared_paper=prepared,
                 started_at=now,
                 deadline=min(now + timedelta(minutes=blueprint.time_limit_minutes), sitting.closes_at),
                 device_id=device_id,
@@ -126,7 +141,12 @@ def attempt_start(*, user, sitting_id, device_id: str, request=None) -> tuple[At
                 request=request,
                 organization_id=sitting.owner_id,
                 target=attempt,
-                data={"sitting": str(sitting.id), "number": number, "device": device_id},
+                data={
+                    "sitting": str(sitting.id),
+                    "number": number,
+                    "device": device_id,
+                    "prepared": prepared is not None,
+                },
             )
     except IntegrityError:
         # A concurrent start of the same attempt won: answer with that one (start is idempotent).

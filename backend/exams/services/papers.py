@@ -217,26 +217,32 @@ def opaque(secret: str, *parts) -> str:
 
 
 def paper_draw(
-    *, blueprint: Blueprint, seed: int, practice_category: str, exclude_question_ids=()
+    *, blueprint: Blueprint, seed: int, practice_category: str, exclude_question_ids=(), cache=None
 ) -> list[dict]:
     """The questions of one paper, in order, with the option order: [{"question", "version", "kind",
     "points", "options": [keys...]} | {..., "kind": "case", "subs": [{"index", "kind", "options"}]}].
-    Raises Conflict `insufficient_questions` when a rule's pool is too small."""
+    Raises Conflict `insufficient_questions` when a rule's pool is too small. `cache` (a dict the caller
+    keeps) reuses pools and versions across many draws of one blueprint (services.prepared); the draw is
+    the same with or without it."""
     rng = random.Random(seed)  # noqa: S311 - reproducible order, not secrecy (the IDs use HMAC)
     taken = {str(q) for q in exclude_question_ids}
     drawn = []
     for i, rule in enumerate(blueprint.rules):
-        pool = [
-            (str(qid), str(vid))
-            for qid, vid in selectors.question_pool(
-                bank_id=blueprint.bank_id,
-                kind=rule["kind"],
-                practice_category=practice_category,
-                specialty=rule.get("specialty") or "",
-                difficulty=rule.get("difficulty"),
-            )
-            if str(qid) not in taken
-        ]
+        pool_args = {
+            "bank_id": blueprint.bank_id,
+            "kind": rule["kind"],
+            "practice_category": practice_category,
+            "specialty": rule.get("specialty") or "",
+            "difficulty": rule.get("difficulty"),
+        }
+        if cache is None:
+            full = selectors.question_pool(**pool_args)
+        else:
+            key = ("pool", *pool_args.values())
+            if key not in cache:
+                cache[key] = selectors.question_pool(**pool_args)
+            full = cache[key]
+        pool = [(str(qid), str(vid)) for qid, vid in full if str(qid) not in taken]
         if len(pool) < rule["count"]:
             raise Conflict(
                 _("题库中符合组卷规则的题目不足，请联系考试组织方。"),
@@ -246,7 +252,14 @@ def paper_draw(
         for qid, vid in rng.sample(pool, rule["count"]):
             taken.add(qid)
             drawn.append({"question": qid, "version": vid, "kind": rule["kind"], "points": rule["points"]})
-    versions = selectors.versions_by_id(d["version"] for d in drawn)
+    if cache is None:
+        versions = selectors.versions_by_id(d["version"] for d in drawn)
+    else:
+        known = cache.setdefault("versions", {})
+        missing = {d["version"] for d in drawn} - {str(k) for k in known}
+        if missing:
+            known.update(selectors.versions_by_id(missing))
+        versions = known
     for item in drawn:
         version = versions[_uuid(item["version"])]
         if item["kind"] == QuestionKind.CASE:
