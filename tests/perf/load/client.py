@@ -311,7 +311,8 @@ class Load:
         while next_answer < end:
             await asyncio.sleep(max(0, next_answer - time.monotonic()))
             next_answer += answer_every
-            if self.rng.random() < self.args.stale:
+            offline = time.monotonic() < ex.offline_until
+            if not offline and self.rng.random() < self.args.stale:
                 t = asyncio.create_task(self.stale(session, ex))
                 tasks.add(t)
                 t.add_done_callback(tasks.discard)
