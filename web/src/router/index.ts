@@ -15,11 +15,12 @@ import results from './modules/results'
 import reviews from './modules/reviews'
 import stats from './modules/stats'
 import departments from './modules/departments'
+import archives from './modules/archives'
 import notifications from './modules/notifications'
 import './types'
 
 /** Pages inside the layout: one module per domain (router/modules/<domain>.ts). */
-const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...stats, ...mine, ...notifications, ...departments]
+const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...stats, ...mine, ...notifications, ...departments, ...archives]
 
 export const routes: RouteRecordRaw[] = [
   {
