@@ -32,5 +32,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['tests/unit/**/*.spec.ts'],
     setupFiles: ['tests/unit/setup.ts'],
+    // Mounting Element Plus forms in jsdom takes seconds on a busy 2-core machine; 5 s (the default) flakes there.
+    testTimeout: 20000,
   },
 })
