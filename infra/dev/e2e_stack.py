@@ -218,10 +218,10 @@ class Stack:
             print(f"--- {path.name} (last {len(tail)} lines) ---\n" + "\n".join(tail), flush=True)
 
     def stop(self) -> None:
+        # Every process group, also of a process that has ended (a browser it left behind goes with its group).
         for proc in self.procs.values():
-            if proc.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGTERM)
         deadline = time.monotonic() + 15
         for proc in self.procs.values():
             try:
@@ -257,7 +257,10 @@ def main(argv: list[str]) -> int:
         cmd = argv[2:] if len(argv) > 1 and argv[1] == "--" else ["npm", "run", "--silent", "e2e"]
         env = {**os.environ, "WEB_E2E_URL": stack.url, "WEB_E2E_ARTIFACTS": str(ARTIFACTS)}
         started = time.monotonic()
-        code = subprocess.run(cmd, cwd=ROOT / "web", env=env, check=False).returncode
+        # Its own process group too: a SIGTERM to this script ends the tests' processes, not only npm.
+        tests = subprocess.Popen(cmd, cwd=ROOT / "web", env=env, start_new_session=True)
+        stack.procs["tests"] = tests
+        code = tests.wait()
         log(
             f"{' '.join(cmd)} exited with {code} after {time.monotonic() - started:.1f} s; screenshots in {ARTIFACTS}"
         )

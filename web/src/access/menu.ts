@@ -66,6 +66,7 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
       { route: 'accounts', title: 'menu.accounts', codes: [Perm.ACCOUNT_VIEW] },
       { route: 'physicians', title: 'menu.physicians', codes: [Perm.PHYSICIAN_VIEW] },
       { route: 'departments', title: 'menu.departments', codes: [Perm.DEPARTMENT_MANAGE] },
+      { route: 'archives', title: 'menu.archives', codes: [Perm.ARCHIVE_VIEW] },
     ],
   },
   assessmentBodies: {

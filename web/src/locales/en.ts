@@ -79,6 +79,7 @@ const en: Messages<typeof zhCN> = {
     enrolments: 'Enrolled physicians',
     adverseRecords: 'Adverse records',
     departments: 'Departments',
+    archives: 'Technical archives',
   },
   layout: {
     changePassword: 'Change password',
@@ -1325,6 +1326,24 @@ const en: Messages<typeof zhCN> = {
       start: 'Import',
       done: 'Imported',
       again: 'Choose another file',
+    },
+  },
+  archives: {
+    create: 'New archive',
+    created: 'Archive of {name} created',
+    search: 'Search',
+    searchHint: 'Name or employee number',
+    noTenant: 'This institution has no hospital system yet, so no technical archives.',
+    physicianHint: 'Type a name to find a physician of the hospital',
+    physicianRequired: 'Choose the physician',
+    fields: {
+      physician: 'Physician',
+      department: 'Department',
+      employeeNumber: 'Employee number',
+      title: 'Title',
+      joinedOn: 'Joined on',
+      phone: 'Phone',
+      createdAt: 'Created at',
     },
   },
 }

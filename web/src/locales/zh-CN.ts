@@ -75,6 +75,7 @@ export default {
     enrolments: '参加考核医师',
     adverseRecords: '不良记录',
     departments: '科室管理',
+    archives: '技术档案',
   },
   layout: {
     changePassword: '修改密码',
@@ -1321,6 +1322,24 @@ export default {
       start: '开始导入',
       done: '导入完成',
       again: '重新选择文件',
+    },
+  },
+  archives: {
+    create: '建立档案',
+    created: '已建立 {name} 的技术档案',
+    search: '查询',
+    searchHint: '姓名或工号',
+    noTenant: '本机构尚未开通院内系统，暂无技术档案。',
+    physicianHint: '输入姓名查找本院医师',
+    physicianRequired: '请选择医师',
+    fields: {
+      physician: '医师',
+      department: '科室',
+      employeeNumber: '工号',
+      title: '职称',
+      joinedOn: '入职日期',
+      phone: '手机号',
+      createdAt: '建档时间',
     },
   },
 }

@@ -15,13 +15,14 @@ import results from './modules/results'
 import reviews from './modules/reviews'
 import stats from './modules/stats'
 import departments from './modules/departments'
+import archives from './modules/archives'
 import notifications from './modules/notifications'
 import exams from './modules/exams'
 import proctoring from './modules/proctoring'
 import './types'
 
 /** Pages inside the layout: one module per domain (router/modules/<domain>.ts). */
-const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...stats, ...mine, ...notifications, ...departments, ...exams, ...proctoring]
+const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...stats, ...mine, ...notifications, ...departments, ...archives, ...exams, ...proctoring]
 
 export const routes: RouteRecordRaw[] = [
   {

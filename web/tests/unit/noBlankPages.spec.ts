@@ -55,7 +55,7 @@ describe('no blank page on an API error', () => {
       const pinia = createPinia()
       setActivePinia(pinia)
       const auth = useAuthStore()
-      auth.me = me([{ ...membership('m1', 'hospital_admin', Object.values(Perm)), organization_kind: 'institution' }])
+      auth.me = me([{ ...membership('m1', 'hospital_admin', Object.values(Perm)), organization_kind: 'institution', tenant_slug: 'hz-sdyrmyy' }])
       auth.membershipId = 'm1'
       const api = fakeApi({})
       api.fetchMock.mockImplementation(async () => new Response(JSON.stringify(UNAVAILABLE), { status: 503, headers: { 'Content-Type': 'application/json' } }))
