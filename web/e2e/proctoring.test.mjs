@@ -1,6 +1,6 @@
 // Proctoring review (监考审核): a reviewer of Hangzhou No.1 Hospital (hz1_affairs) opens the risk-ranked list, opens
 // the riskiest attempt without a verdict, sees the photos beside the reference photo, marks cheating with a reason;
-// a second reviewer (hz1_admin) confirms and the attempt is void. Needs a running stack with the demo data
+// a second reviewer (hz1_admin) confirms and the attempt is void; the physician appeals and hz1_admin decides. Needs a running stack with the demo data
 // (make demo: backend/demo/proctoring.py seeds three proctored attempts with photos, so three runs per database).
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
