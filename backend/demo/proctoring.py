@@ -339,3 +339,5 @@ def _attempt(*, sitting, user, admin, hospital, photos, leaves, wrong, pictures)
     with transaction.atomic():
         session_recount(session.id)
     attempt_submit(user=user, attempt_id=attempt.id, device_id=DEVICE)
+    # Submitted by the deadline, in the same morning as its photos.
+    Attempt.objects.filter(pk=attempt.pk).update(submitted_at=attempt.deadline)

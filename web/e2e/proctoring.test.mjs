@@ -1,10 +1,10 @@
 // Proctoring review (监考审核): a reviewer of Hangzhou No.1 Hospital (hz1_affairs) opens the risk-ranked list, opens
 // the riskiest attempt without a verdict, sees the photos beside the reference photo, marks cheating with a reason;
-// a second reviewer (hz1_admin) confirms and the attempt is void. Needs a running stack with the demo data
+// a second reviewer (hz1_admin) confirms and the attempt is void; the physician appeals and hz1_admin decides. Needs a running stack with the demo data
 // (make demo: backend/demo/proctoring.py seeds three proctored attempts with photos, so three runs per database).
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { BASE_URL, field, launch, login, requireStack, screenshot } from './lib.mjs'
+import { BASE_URL, PASSWORD, field, launch, login, requireStack, screenshot } from './lib.mjs'
 
 let first
 let second
@@ -150,4 +150,70 @@ test('the hospital administers its own proctored exam through its tenant API', a
   } finally {
     await third.browser.close()
   }
+})
+
+/** Which demo examinee took the attempt (asked through the API with each one's token). */
+async function examineeOf(attemptId) {
+  for (const username of ['hz1_doc2', 'hz1_doc3', 'hz1_doc4']) {
+    const login = await fetch(`${BASE_URL}/api/v1/auth/login/`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD, client: 'web' }),
+    })
+    if (!login.ok) continue
+    const { access } = await login.json()
+    const mine = await fetch(`${BASE_URL}/api/v1/me/exams/attempts/?page_size=100`, { headers: { Authorization: `Bearer ${access}` } })
+    const { results } = await mine.json()
+    if (results.some((a) => a.id === attemptId)) return username
+  }
+  return null
+}
+
+test('the physician sees the evidence and appeals; another reviewer decides the appeal', async () => {
+  assert.ok(attemptUrl, 'the first tests voided an attempt')
+  const attemptId = attemptUrl.split('/').pop()
+  const username = await examineeOf(attemptId)
+  assert.ok(username, 'a demo examinee took the attempt')
+  const fourth = await launch()
+  try {
+    const { page, problems } = fourth
+    await login(page, username)
+    await page.locator('[data-test=menu-my-exams]').click()
+    await page.locator('.el-table__body [data-test=my-exam-evidence]').first().waitFor({ timeout: 15000 })
+    const rows = page.locator('[data-test=my-exams-table] .el-table__body .el-table__row')
+    const n = await rows.count()
+    for (let i = 0; i < n; i++) {
+      await rows.nth(i).locator('[data-test=my-exam-evidence]').click()
+      const drawer = page.locator('[data-test=my-evidence]')
+      await drawer.waitFor()
+      await page.waitForTimeout(1000)
+      if (await drawer.locator('[data-test=my-appeal]').count()) break
+      await page.keyboard.press('Escape')
+      await drawer.waitFor({ state: 'hidden' })
+    }
+    const drawer = page.locator('[data-test=my-evidence]')
+    assert.match(await drawer.innerText(), /已作废/)
+    await imagesLoaded(page, '[data-test=my-evidence] img')
+    await screenshot(page, 'proctoring-05-physician-evidence')
+    await drawer.locator('[data-test=my-appeal]').click()
+    await field(page, 'my-appeal-reason').fill('第3张照片中另一人是监考老师，并非代考')
+    await page.locator('[data-test=my-appeal-send]').click()
+    await page.locator('[data-test=my-appeal-dialog]').waitFor({ state: 'hidden' })
+    await drawer.getByText('申诉：待处理').waitFor({ timeout: 15000 })
+    assert.deepEqual(problems.filter((p) => !/favicon/.test(p)), [])
+  } finally {
+    await fourth.browser.close()
+  }
+
+  // hz1_admin (who did not author the verdict) upholds it
+  const { page, problems } = second
+  await page.locator('[data-test=menu-proctoring-appeals]').click()
+  await page.locator('.el-table__body [data-test=appeal-decide]').first().click()
+  const dialog = page.locator('[data-test=appeal-dialog]')
+  await dialog.waitFor()
+  await dialog.locator('.el-radio', { hasText: '维持原认定' }).click()
+  await dialog.locator('.el-dialog__footer button', { hasText: '确定' }).click()
+  await dialog.waitFor({ state: 'hidden' })
+  await screenshot(page, 'proctoring-06-appeal-decided')
+  assert.deepEqual(problems.filter((p) => !/favicon/.test(p)), [])
 })

@@ -133,6 +133,7 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
       { route: 'my-report', title: 'selfReport.title', codes: [Perm.SELF_SERVICE] },
       { route: 'my-cycles', title: 'mine.cycles.title', codes: [Perm.SELF_SERVICE] },
       { route: 'my-certificates', title: 'mine.certificates.title', codes: [Perm.SELF_SERVICE] },
+      { route: 'my-exams', title: 'exams.mine.title', codes: [Perm.SELF_SERVICE] },
       { route: 'faq', title: 'faq.title' },
     ],
   },

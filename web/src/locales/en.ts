@@ -965,6 +965,16 @@ const en: Messages<typeof zhCN> = {
   },
   exams: {
     menu: { section: 'Exams', banks: 'Question banks', questions: 'Questions', blueprints: 'Blueprints', sittings: 'Sittings', attempts: 'Attempts' },
+    mine: {
+      title: 'My exams',
+      proctoring: 'Proctoring',
+      noVerdict: 'No proctoring verdict in force on this attempt',
+      voided: 'This attempt is void after a cheating verdict',
+      appeal: 'Appeal',
+      appealed: 'Appeal submitted',
+      appealState: 'Appeal: {state}',
+      reasonRequired: 'Give the grounds of the appeal',
+    },
     fields: {
       name: 'Name',
       purpose: 'Purpose',

@@ -961,6 +961,16 @@ export default {
   },
   exams: {
     menu: { section: '考试管理', banks: '题库', questions: '试题', blueprints: '组卷方案', sittings: '考试场次', attempts: '考试记录' },
+    mine: {
+      title: '我的考试',
+      proctoring: '监考记录',
+      noVerdict: '本次考试没有生效的监考认定',
+      voided: '本次考试因作弊认定已作废',
+      appeal: '提出申诉',
+      appealed: '申诉已提交',
+      appealState: '申诉：{state}',
+      reasonRequired: '请填写申诉理由',
+    },
     fields: {
       name: '名称',
       purpose: '用途',

@@ -86,8 +86,19 @@ describe('role -> menu table', () => {
 
   it('shows a physician their own pages only, and an unknown role no more than the workbench', () => {
     expect(menuFor('doctor', new Set([Perm.SELF_SERVICE])).map((s) => s.key)).toEqual(['workbench', 'myAssessment'])
-    expect(menuRoutes('doctor', new Set([Perm.SELF_SERVICE]))).toEqual(['home', 'my-info', 'my-report', 'my-cycles', 'my-certificates', 'faq'])
+    expect(menuRoutes('doctor', new Set([Perm.SELF_SERVICE]))).toEqual(['home', 'my-info', 'my-report', 'my-cycles', 'my-certificates', 'my-exams', 'faq'])
     expect(menuFor(null, COMMISSION).map((s) => s.key)).toEqual(['workbench'])
+  })
+
+  it('shows exams and proctoring review to who holds their codes', () => {
+    const codes = new Set<string>([Perm.EXAM_VIEW, Perm.PROCTOR_REVIEW, Perm.PHYSICIAN_MANAGE])
+    const items = (role: Parameters<typeof menuFor>[0], c: Set<string>, key: string) => menuFor(role, c).find((s) => s.key === key)?.items.map((i) => i.route)
+    expect(items('hospital_admin', codes, 'exams')).toEqual(['exam-banks', 'exam-questions', 'exam-blueprints', 'exam-sittings', 'exam-attempts'])
+    expect(items('hospital_admin', codes, 'proctoring')).toEqual(['proctoring-review', 'proctoring-appeals', 'proctoring-references'])
+    // an assessment body's reviewer reviews photos but has no exams of its own nor physicians to photograph
+    expect(items('assessment_reviewer', new Set<string>([Perm.PROCTOR_REVIEW]), 'proctoring')).toEqual(['proctoring-review', 'proctoring-appeals'])
+    expect(items('assessment_reviewer', new Set<string>([Perm.PROCTOR_REVIEW]), 'exams')).toBeUndefined()
+    expect(items('city_admin', new Set<string>([Perm.ACCOUNT_VIEW]), 'proctoring')).toBeUndefined()
   })
 
   it('gives each reviewer the queue of its stage, and certificates to who may see them', () => {

@@ -6,7 +6,7 @@ import { defineComponent, h, ref } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { i18n } from '@/locales'
 import { useAuthStore } from '@/stores/auth'
-import { canSecondReview, checkPhoto, presignedExpiry, refreshDelay, reviewQuery, verdictProblems, type StaffVerdict } from '@/views/proctoring/model'
+import { canAppeal, canSecondReview, checkPhoto, presignedExpiry, refreshDelay, reviewQuery, verdictProblems, type StaffVerdict } from '@/views/proctoring/model'
 import ProctoringAppealListView from '@/views/proctoring/ProctoringAppealListView.vue'
 import ProctoringAttemptView from '@/views/proctoring/ProctoringAttemptView.vue'
 import ProctoringReviewListView from '@/views/proctoring/ProctoringReviewListView.vue'
@@ -130,6 +130,16 @@ describe('proctoring rules', () => {
     expect(canSecondReview(verdict(), 'user-author')).toBe(false)
     expect(canSecondReview(verdict({ status: 'confirmed' }), 'user-other')).toBe(false)
     expect(canSecondReview(verdict({ kind: 'warning', status: 'final' }), 'user-other')).toBe(false)
+  })
+
+  it('lets the physician appeal a verdict in force once, within its window', () => {
+    const now = Date.parse('2026-12-10T00:00:00Z')
+    const until = '2026-12-21T00:00:00Z'
+    expect(canAppeal({ status: 'confirmed', appeal: null, appeal_until: until }, now)).toBe(true)
+    expect(canAppeal({ status: 'final', appeal: null, appeal_until: until }, now)).toBe(true)
+    expect(canAppeal({ status: 'confirmed', appeal: null, appeal_until: '2026-12-09T00:00:00Z' }, now)).toBe(false)
+    expect(canAppeal({ status: 'confirmed', appeal: { status: 'pending' }, appeal_until: until }, now)).toBe(false)
+    expect(canAppeal({ status: 'overturned', appeal: null, appeal_until: until }, now)).toBe(false)
   })
 
   it('takes only JPEG or PNG reference photos up to 2 MB', () => {

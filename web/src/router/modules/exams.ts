@@ -36,4 +36,10 @@ export default [
     component: () => import('@/views/exams/ExamAttemptListView.vue'),
     meta: { title: 'exams.menu.attempts', codes: [Perm.EXAM_VIEW] },
   },
+  {
+    path: 'me/exams',
+    name: 'my-exams',
+    component: () => import('@/views/exams/MyExamAttemptsView.vue'),
+    meta: { title: 'exams.mine.title', codes: [Perm.SELF_SERVICE] },
+  },
 ] satisfies RouteRecordRaw[]

@@ -137,3 +137,16 @@ export function checkPhoto(file: Pick<File, 'type' | 'name' | 'size'> | null): '
   if (file.size > PHOTO_MAX_BYTES) return 'size'
   return null
 }
+
+export type MyVerdict = Schemas['ProctoringVerdictOutput']
+export type Evidence = Schemas['ProctoringEvidenceOutput']
+
+/**
+ * A physician may appeal a verdict in force (a warning, or confirmed cheating) once, until its `appeal_until`
+ * (decisions/0016); the API refuses anything else with 409.
+ */
+export function canAppeal(v: Pick<MyVerdict, 'status' | 'appeal' | 'appeal_until'>, now = Date.now()): boolean {
+  if (v.status !== 'final' && v.status !== 'confirmed') return false
+  if (v.appeal) return false
+  return !!v.appeal_until && Date.parse(v.appeal_until) > now
+}
