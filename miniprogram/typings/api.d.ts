@@ -1567,6 +1567,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exams/sittings/{sitting_id}/prepare-papers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Draw ahead, as a background job, the paper of every physician who may take the sitting and has not
+         *     started it, so that starting only stores the attempt (预先组卷). Idempotent: fresh papers are kept. Poll
+         *     the job for its progress and summary ({"eligible", "prepared", "kept", "failed"}).
+         */
+        post: operations["exams_sittings_prepare_papers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health/": {
         parameters: {
             query?: never;
@@ -4988,6 +5009,27 @@ export interface paths {
          *     questions.
          */
         post: operations["tenant_exams_sittings_makeups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/h/{tenant_slug}/api/v1/exams/sittings/{sitting_id}/prepare-papers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Draw ahead, as a background job, the paper of every physician who may take the sitting and has not
+         *     started it, so that starting only stores the attempt (预先组卷). Idempotent: fresh papers are kept. Poll
+         *     the job for its progress and summary ({"eligible", "prepared", "kept", "failed"}).
+         */
+        post: operations["tenant_exams_sittings_prepare_papers"];
         delete?: never;
         options?: never;
         head?: never;
@@ -13203,6 +13245,7 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["ExamsSittingsMakeupsCreateError"][];
         };
+        ExamsSittingsPreparePapersErrorResponse400: components["schemas"]["ParseErrorResponse"];
         ExamsSittingsRetrieveErrorResponse400: components["schemas"]["ParseErrorResponse"];
         ExamsSittingsUpdateBlueprintErrorComponent: {
             /**
@@ -31042,6 +31085,75 @@ export interface operations {
             };
         };
     };
+    exams_sittings_prepare_papers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sitting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsSittingsPreparePapersErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
     health_retrieve: {
         parameters: {
             query?: never;
@@ -47779,6 +47891,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExamsSittingsMakeupsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    tenant_exams_sittings_prepare_papers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sitting_id: string;
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamJobOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamsSittingsPreparePapersErrorResponse400"];
                 };
             };
             401: {
