@@ -90,6 +90,7 @@ export class FakePlatform {
         score: null,
         max_score: '100.00',
         passed: null,
+        voided_at: null,
       },
       items: [
         { id: 'q1', kind: 'single', stem: '单选题一', position: 1, points: '2', options: [{ id: 'q1a', text: 'A 项' }, { id: 'q1b', text: 'B 项' }], answer: this.answers.get('q1')?.options ?? [], marked: this.answers.get('q1')?.marked ?? false, subs: [] },
@@ -195,6 +196,8 @@ export class FakePlatform {
             url: `${STORE}/pap/${key}?X-Amz-Signature=sig`,
             headers: { 'Content-Type': b.content_type, 'Content-Length': String(b.size), 'x-amz-checksum-sha256': checksum, 'If-None-Match': '*' },
             expires_at: new Date(Date.now() + 60e3).toISOString(),
+            fields: {},
+            file_field: '',
           },
         },
       }
@@ -221,7 +224,7 @@ export class FakePlatform {
       const snap = this.snapshots.get(req.params.snapshot_id)
       if (!snap || !this.store.has(snap.key)) return err(409, 'upload_not_found', '没有找到上传的照片。')
       snap.registered = true
-      return { status: 200, data: { id: req.params.snapshot_id, index: 0, due_at: new Date().toISOString(), status: 'registered', sha256: snap.sha256, registered_at: new Date().toISOString(), analysed_at: null, flags: [], face_count: null, match_score: null, matched: null, deleted_at: null } }
+      return { status: 200, data: { id: req.params.snapshot_id, index: 0, due_at: new Date().toISOString(), status: 'registered', sha256: snap.sha256, registered_at: new Date().toISOString(), analysed_at: null, flags: [], face_count: null, match_score: null, matched: null, deleted_at: null, upload_method: 'put' } }
     }))
     w.on('POST', `${P}/me/proctoring/attempts/{attempt_id}/events/`, guard((req) => {
       const b = req.data as { kind: string; seq: number }
