@@ -6,7 +6,7 @@ unacknowledged, the broker delivers it again after restart, and the photo is ana
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from proctoring.services.analysis import FacesUnavailable, snapshot_analyse
+from proctoring.services.analysis import FacesUnavailable, reference_encode, snapshot_analyse
 from proctoring.services.retention import proctoring_retention
 from proctoring.services.snapshots import proctoring_sweep
 from proctoring.services.staging import snapshot_copy
@@ -23,6 +23,19 @@ from tenants.celery import public_task
 )
 def snapshot_analyse_task(snapshot_id: str) -> bool:
     return snapshot_analyse(snapshot_id)
+
+
+@public_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(FacesUnavailable, OSError, BotoCoreError, ClientError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=20,
+)
+def reference_encode_task(reference_id: str) -> str:
+    """The encoding of a reference photo just approved (faces queue; services.analysis.reference_encode)."""
+    return reference_encode(reference_id)
 
 
 @public_task(

@@ -462,3 +462,45 @@ def test_answers_need_no_redis(world, db, exam, settings, django_capture_on_comm
     assert sheet.json()["answered"] == 1
     assert submitted.status_code == 200, submitted.content
     assert Attempt.objects.get(pk=attempt_id).detail["answered"] == 1
+
+
+def test_the_sittings_list_shows_proctoring_and_my_attempt_to_take_over(world, db, exam):
+    # given a second sitting of the same blueprint, proctored
+    from proctoring.models import ProctoringSettings
+
+    now = timezone.now()
+    second = papers.sitting_create(
+        actor=exam.actor,
+        user=world.admin_a,
+        blueprint_id=exam.blueprint.id,
+        name="监考场",
+        opens_at=now - timedelta(hours=2),
+        closes_at=now + timedelta(hours=1),
+    )
+    ProctoringSettings.objects.create(
+        owner_id=second.owner_id, sitting=second, snapshots=3, updated_by=world.admin_a
+    )
+    client = login("doctor_a")
+    # when nothing is started, no attempt, and the proctored one says so
+    rows = {r["id"]: r for r in client.get("/api/v1/me/exams/sittings/").json()["results"]}
+    assert rows[str(exam.sitting.id)]["proctored"] is False
+    assert rows[str(exam.sitting.id)]["attempt"] is None
+    assert rows[str(second.id)]["proctored"] is True
+    # when the physician started on phone-1 and phone-2 is refused
+    started = start(client, exam.sitting).json()["attempt"]
+    conflict = start(client, exam.sitting, OTHER_DEVICE)
+    assert conflict.status_code == 409
+    assert conflict.json()["errors"][0]["code"] == "device_conflict"
+    # then phone-2 finds the attempt to take over in the list, and takes it over
+    rows = {r["id"]: r for r in client.get("/api/v1/me/exams/sittings/").json()["results"]}
+    mine = rows[str(exam.sitting.id)]["attempt"]
+    assert mine == {
+        "id": started["id"],
+        "number": 1,
+        "status": "in_progress",
+        "deadline": started["deadline"],
+    }
+    assert rows[str(second.id)]["attempt"] is None
+    taken = client.post(f"/api/v1/me/exams/attempts/{mine['id']}/takeover/", **OTHER_DEVICE)
+    assert taken.status_code == 200
+    assert start(client, exam.sitting, OTHER_DEVICE).status_code == 200

@@ -151,6 +151,8 @@ CELERY_BEAT_SCHEDULE = {
 # Checks the exam engine runs before a new attempt starts (exams.services.attempts.attempt_start), each
 # called as fn(user=, physician=, sitting=) and raising an ApplicationError to refuse.
 EXAM_ATTEMPT_START_CHECKS = ["proctoring.services.consent.attempt_start_check"]
+# Which sittings are proctored, for the physician's list of sittings: fn(sitting_ids) -> set of ids.
+EXAM_PROCTORED_SITTINGS = ["proctoring.selectors.sessions.proctored_sitting_ids"]
 # Proctoring photos: accepted by their bytes (JPEG, PNG), at most this size and pixel count.
 PROCTORING_PHOTO_MAX_BYTES = env.int("PROCTORING_PHOTO_MAX_BYTES", default=2 * 1024 * 1024)
 PROCTORING_PHOTO_MAX_PIXELS = env.int("PROCTORING_PHOTO_MAX_PIXELS", default=12_000_000)

@@ -45,7 +45,7 @@ class _Physician(APIView):
 
 class MyExamSittingListView(_Physician):
     """Exams the caller may take (their hospital's own, their region's province exams, a cycle's test when
-    enrolled). 试卷列表。"""
+    enrolled), each with whether it is proctored and the caller's latest attempt (or null). 试卷列表。"""
 
     pagination_class = PageNumberPagination
     permission_codes = {"get": Perm.SELF_SERVICE}
@@ -56,7 +56,12 @@ class MyExamSittingListView(_Physician):
         qs = selectors.sittings_for_physician(user=request.user, physician=physician)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(MyExamSittingOutput(page, many=True).data)
+        ids = [s.id for s in page]
+        context = {
+            "attempts": selectors.my_latest_attempts(physician_id=physician.id, sitting_ids=ids),
+            "proctored": selectors.proctored_sitting_ids(ids),
+        }
+        return paginator.get_paginated_response(MyExamSittingOutput(page, many=True, context=context).data)
 
 
 class MyExamStartView(_Physician):

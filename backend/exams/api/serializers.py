@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exams.enums import AttemptStatus, BankPurpose, Difficulty, PartialCredit, QuestionKind
@@ -262,6 +263,15 @@ class ExamAttemptOutput(serializers.Serializer):
 # --- the physician ---------------------------------------------------------------------------------
 
 
+class MyExamSittingAttemptOutput(serializers.Serializer):
+    """The caller's latest attempt in the sitting (a make-up's when one was granted and started)."""
+
+    id = serializers.UUIDField()
+    number = serializers.IntegerField()
+    status = serializers.CharField()
+    deadline = serializers.DateTimeField()
+
+
 class MyExamSittingOutput(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
@@ -270,11 +280,24 @@ class MyExamSittingOutput(serializers.Serializer):
     time_limit_minutes = serializers.IntegerField(source="blueprint.time_limit_minutes")
     total_points = serializers.SerializerMethodField()
     pass_mark = serializers.DecimalField(source="blueprint.pass_mark", max_digits=6, decimal_places=2)
+    proctored = serializers.SerializerMethodField(help_text="face capture applies (consent before the start)")
+    attempt = serializers.SerializerMethodField(
+        help_text="the caller's latest attempt, or null; on 409 device_conflict at the start, its id is the "
+        "attempt to take over (POST /me/exams/attempts/{id}/takeover/)"
+    )
 
     def get_total_points(self, obj) -> str:
         from exams.services.papers import total_points
 
         return str(total_points(obj.blueprint.rules))
+
+    def get_proctored(self, obj) -> bool:
+        return obj.id in self.context.get("proctored", ())
+
+    @extend_schema_field(MyExamSittingAttemptOutput(allow_null=True))
+    def get_attempt(self, obj):
+        attempt = self.context.get("attempts", {}).get(obj.id)
+        return MyExamSittingAttemptOutput(attempt).data if attempt is not None else None
 
 
 class MyExamAttemptOutput(serializers.Serializer):

@@ -72,6 +72,31 @@ def sitting_get_for_physician(*, user, physician: Physician, sitting_id) -> Sitt
         raise NotFound() from exc
 
 
+def my_latest_attempts(*, physician_id, sitting_ids) -> dict:
+    """Sitting id -> the physician's latest attempt in it (the highest number), for the given sittings."""
+    out = {}
+    for attempt in (
+        Attempt.objects.filter(physician_id=physician_id, sitting_id__in=list(sitting_ids))
+        .only("id", "sitting_id", "number", "status", "deadline")
+        .order_by("sitting_id", "-number")
+    ):
+        out.setdefault(attempt.sitting_id, attempt)
+    return out
+
+
+def proctored_sitting_ids(sitting_ids) -> set:
+    """The sittings among these that are proctored, asked of the apps that proctor
+    (settings.EXAM_PROCTORED_SITTINGS: fn(sitting_ids) -> set of ids; the exam engine imports none of them)."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    ids = list(sitting_ids)
+    found: set = set()
+    for path in getattr(settings, "EXAM_PROCTORED_SITTINGS", ()):
+        found |= set(import_string(path)(ids))
+    return found
+
+
 def attempts_of(*, sitting_id, physician_id) -> list[Attempt]:
     return list(Attempt.objects.filter(sitting_id=sitting_id, physician_id=physician_id).order_by("number"))
 

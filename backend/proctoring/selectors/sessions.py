@@ -45,6 +45,15 @@ def proctored(sitting_id) -> ProctoringSettings | None:
     return ProctoringSettings.objects.filter(sitting_id=sitting_id, enabled=True).first()
 
 
+def proctored_sitting_ids(sitting_ids) -> set:
+    """Which of these sittings are proctored (settings.EXAM_PROCTORED_SITTINGS, for the exam engine's list)."""
+    return set(
+        ProctoringSettings.objects.filter(sitting_id__in=list(sitting_ids), enabled=True).values_list(
+            "sitting_id", flat=True
+        )
+    )
+
+
 def consent_get(*, sitting_id, physician_id, version: str) -> FaceConsent | None:
     return FaceConsent.objects.filter(
         sitting_id=sitting_id, physician_id=physician_id, text_version=version

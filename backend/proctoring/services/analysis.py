@@ -1,8 +1,8 @@
 """Face analysis of a registered snapshot (Celery, `faces` queue; see proctoring.tasks).
 
 The photo is read from object storage, checked by its bytes (JPEG or PNG), size and pixel count, then given
-to `faces.analyse` with the physician's reference encoding (computed from the approved reference photo on
-first use and kept). The result is written once, under a row lock: a task delivered twice (acks_late, a
+to `faces.analyse` with the physician's reference encoding (computed by `reference_encode` when the photo is
+approved, or else on first use, and kept). The result is written once, under a row lock: a task delivered twice (acks_late, a
 worker killed mid-analysis) analyses again and finds the row done, or writes it the first time. No face,
 several faces or no match are flags for a person to review, never a fail by themselves.
 """
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import storage
 from proctoring import photos
-from proctoring.enums import Flag, SnapshotStatus, UploadMethod
+from proctoring.enums import Flag, ReferenceStatus, SnapshotStatus, UploadMethod
 from proctoring.models import ReferencePhoto, Snapshot
 from proctoring.selectors import sessions as selectors
 from proctoring.services.snapshots import session_recount
@@ -51,6 +51,36 @@ def reference_encoding_for(physician_id) -> tuple[bytes | None, list[str]]:
         return None, [Flag.NO_REFERENCE]
     ReferencePhoto.objects.filter(pk=ref.pk).update(encoding=encoding)
     return encoding, []
+
+
+def reference_encode(reference_id) -> str:
+    """Compute and store the encoding of an approved reference photo (queued at approval, so that the first
+    snapshots of a sitting do not each pay for it; `reference_encoding_for` stays the fallback). Idempotent:
+    "encoded", "exists" (already stored), "no_face" (nothing stored; the analysis flags `no_reference`),
+    "skipped" (gone, or no longer the approved reference). Raises FacesUnavailable without the package."""
+    ref = (
+        ReferencePhoto.objects.filter(pk=reference_id).only("id", "status", "object_key", "encoding").first()
+    )
+    if ref is None or ref.status != ReferenceStatus.APPROVED or not ref.object_key:
+        return "skipped"
+    if ref.encoding:
+        return "exists"
+    encoding = _faces().reference_encoding(_read(ref.object_key))
+    if not encoding:
+        return "no_face"
+    ReferencePhoto.objects.filter(pk=ref.pk, encoding__isnull=True).update(encoding=encoding)
+    return "encoded"
+
+
+def send_reference_encode(reference_id) -> None:
+    """Queue `reference_encode_task` (faces queue), called after commit. A broker that cannot be reached is
+    logged: the first analysis computes the encoding instead."""
+    from proctoring.tasks import reference_encode_task
+
+    try:
+        reference_encode_task.delay(str(reference_id))
+    except Exception:  # noqa: BLE001 - kombu/redis errors vary; the lazy path covers it
+        logger.warning("reference %s encoding not queued; computed on first use", reference_id, exc_info=True)
 
 
 def _checks(data: bytes) -> tuple[list[str], dict]:

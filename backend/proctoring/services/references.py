@@ -1,6 +1,7 @@
 """Reference photos (底照): the face snapshots are compared with. An institution uploads one for its
 physician (approved at once, replacing the one before), or approves a photo the physician proposed; a photo
-the physician alone supplies is never a reference. Checked by bytes (JPEG, PNG), size and pixel count;
+the physician alone supplies is never a reference. An approval queues its face encoding (faces queue,
+services.analysis.reference_encode), so the sitting's first snapshots find it ready. Checked by bytes (JPEG, PNG), size and pixel count;
 stored on object storage under a server-chosen key."""
 
 import hashlib
@@ -60,6 +61,13 @@ def _supersede(physician_id) -> None:
     )
 
 
+def _encode_after_commit(ref: ReferencePhoto) -> None:
+    """Queue the encoding of an approved reference on the faces queue once the approval is committed."""
+    from proctoring.services.analysis import send_reference_encode
+
+    transaction.on_commit(lambda: send_reference_encode(ref.id))
+
+
 def reference_upload(*, actor: Actor, user, physician_id, data: bytes, request=None) -> ReferencePhoto:
     """The institution uploads its physician's reference photo: approved at once, the previous one
     superseded. 404 for a physician of another institution."""
@@ -87,6 +95,7 @@ def reference_upload(*, actor: Actor, user, physician_id, data: bytes, request=N
             target=ref,
             data={"physician": str(physician.id), "sha256": ref.sha256},
         )
+        _encode_after_commit(ref)
     return ref
 
 
@@ -142,6 +151,8 @@ def reference_decide(
         target=ref,
         data={"physician": str(ref.physician_id), "comment": comment},
     )
+    if approve:
+        _encode_after_commit(ref)
     return ref
 
 
