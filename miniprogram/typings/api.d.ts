@@ -1982,7 +1982,7 @@ export interface paths {
         };
         /**
          * @description Exams the caller may take (their hospital's own, their region's province exams, a cycle's test when
-         *     enrolled). 试卷列表。
+         *     enrolled), each with whether it is proctored and the caller's latest attempt (or null). 试卷列表。
          */
         get: operations["me_exams_sittings_list"];
         put?: never;
@@ -16234,6 +16234,15 @@ export interface components {
             answered: boolean;
             marked: boolean;
         };
+        /** @description The caller's latest attempt in the sitting (a make-up's when one was granted and started). */
+        MyExamSittingAttemptOutput: {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            status: string;
+            /** Format: date-time */
+            deadline: string;
+        };
         MyExamSittingOutput: {
             /** Format: uuid */
             id: string;
@@ -16246,6 +16255,10 @@ export interface components {
             readonly total_points: string;
             /** Format: decimal */
             pass_mark: string;
+            /** @description face capture applies (consent before the start) */
+            readonly proctored: boolean;
+            /** @description the caller's latest attempt, or null; on 409 device_conflict at the start, its id is the attempt to take over (POST /me/exams/attempts/{id}/takeover/) */
+            readonly attempt: components["schemas"]["MyExamSittingAttemptOutput"] | null;
         };
         MyExamSubQuestionOutput: {
             id: string;
