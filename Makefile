@@ -67,6 +67,7 @@ bench: migrate
 	$(PY) tests/perf/bench_faces.py
 	$(PY) tests/perf/bench_upload_url.py
 	$(PY) tests/perf/bench_privilege_check.py
+	$(PY) tests/perf/bench_exam_start.py
 
 # --- load scenarios of issue 5 (tests/perf/load, docs/decisions/0019): private durable PostgreSQL + Redis
 # under .load/, gunicorn, an asyncio load client on its own core. EXAMINEES, DURATION (minutes), WORKERS.

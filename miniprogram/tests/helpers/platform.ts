@@ -139,7 +139,7 @@ export class FakePlatform {
       return { status: 200, data: this.tokenPair() }
     })
     w.on('POST', `${P}/auth/logout/`, guard(() => ({ status: 204 })))
-    w.on('GET', `${P}/me/exams/sittings/`, guard(() => ({ status: 200, data: { count: 1, next: null, previous: null, results: [{ id: this.sittingId, name: '2026年度定期考核业务水平测评', opens_at: new Date(Date.now() - 3600e3).toISOString(), closes_at: new Date(Date.now() + 7200e3).toISOString(), time_limit_minutes: 90, total_points: '100', pass_mark: '60.00' }] } })))
+    w.on('GET', `${P}/me/exams/sittings/`, guard(() => ({ status: 200, data: { count: 1, next: null, previous: null, results: [{ id: this.sittingId, name: '2026年度定期考核业务水平测评', opens_at: new Date(Date.now() - 3600e3).toISOString(), closes_at: new Date(Date.now() + 7200e3).toISOString(), time_limit_minutes: 90, total_points: '100', pass_mark: '60.00', proctored: true, attempt: null }] } })))
     w.on('GET', `${P}/me/proctoring/sittings/{sitting_id}/consent/`, guard(() => ({ status: 200, data: { sitting: this.sittingId, proctored: this.proctored, version: 'v1', consented: this.consented, given_at: null, reference_ready: this.referenceReady } })))
     w.on('GET', `${P}/me/proctoring/consent-text/`, guard(() => ({ status: 200, data: { version: 'v1', texts: { 'zh-CN': '为核验考生身份，考试期间将随机拍摄您的面部照片……', en: 'Photos…' }, sha256: 'ab' } })))
     w.on('POST', `${P}/me/proctoring/sittings/{sitting_id}/consent/`, guard((req) => {
