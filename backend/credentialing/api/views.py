@@ -903,6 +903,45 @@ def _editable(request, physician_id):
     return physician
 
 
+class PhysicianSearchView(APIView):
+    """综合查询: physicians by name or licence number, department, surgical grade held and grant status, with
+    their grants counted by status (medical affairs all, a department head their department)."""
+
+    pagination_class = PageNumberPagination
+    permission_codes = {"get": Perm.CREDENTIALING_VIEW}
+
+    @extend_schema(
+        operation_id="credentialing_physicians_search",
+        parameters=[
+            OpenApiParameter("search", str),
+            OpenApiParameter("department_id", str),
+            OpenApiParameter("grade", int),
+            OpenApiParameter("grant_status", str),
+            OpenApiParameter("kind", str),
+        ],
+        responses=s.PhysicianSearchOutput(many=True),
+    )
+    def get(self, request):
+        q = request.query_params
+        grade = q.get("grade", "")
+        qs = selectors.physician_search_for_actor(
+            actor=get_actor(request),
+            organization_id=_org(request),
+            search=q.get("search", ""),
+            department_id=q.get("department_id") or None,
+            grade=int(grade) if grade.isdigit() else None,
+            grant_status=q.get("grant_status", ""),
+            kind=q.get("kind", ""),
+        )
+        return _paginated(
+            self,
+            request,
+            qs,
+            s.PhysicianSearchOutput,
+            context_fn=lambda page: {"counts": selectors.grant_counts(p.id for p in page)},
+        )
+
+
 class ArchiveOverviewView(APIView):
     """The physician's technical archive: basic information, certificates, privileges with history,
     reassessments, work and training history, workload with hospital and department rankings."""

@@ -4451,6 +4451,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/h/{tenant_slug}/api/v1/credentialing/physicians/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 综合查询: physicians by name or licence number, department, surgical grade held and grant status, with
+         *     their grants counted by status (medical affairs all, a department head their department).
+         */
+        get: operations["credentialing_physicians_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/h/{tenant_slug}/api/v1/credentialing/physicians/{physician_id}/archive/": {
         parameters: {
             query?: never;
@@ -9423,6 +9443,7 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["CredentialingItemsUpdateError"][];
         };
+        CredentialingPhysiciansSearchErrorResponse400: components["schemas"]["ParseErrorResponse"];
         /**
          * @description * `surgical` - 手术权限
          *     * `procedural` - 操作权限
@@ -17710,6 +17731,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["PhysicianListItemOutput"][];
         };
+        PaginatedPhysicianSearchOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PhysicianSearchOutput"][];
+        };
         PaginatedProctoringReferenceOutputList: {
             /** @example 123 */
             count: number;
@@ -18221,6 +18257,18 @@ export interface components {
         };
         PhysicianPracticeRecordsInputRequest: {
             practice_records: components["schemas"]["PracticeRecordInputRequest"][];
+        };
+        PhysicianSearchOutput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            title: string;
+            licence_number: string;
+            /** Format: uuid */
+            department_id: string | null;
+            readonly grants: {
+                [key: string]: number;
+            };
         };
         PhysicianSitesInputRequest: {
             sites: components["schemas"]["PracticeSiteInputRequest"][];
@@ -23028,8 +23076,12 @@ export interface components {
             department_rank: {
                 [key: string]: unknown;
             };
+            same_title_rank: {
+                [key: string]: unknown;
+            };
             hospital_size: number;
             department_size?: number;
+            same_title_size?: number;
         };
     };
     responses: never;
@@ -44198,6 +44250,85 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CredentialingItemsImportErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    credentialing_physicians_search: {
+        parameters: {
+            query?: {
+                department_id?: string;
+                grade?: number;
+                grant_status?: string;
+                kind?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                search?: string;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPhysicianSearchOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingPhysiciansSearchErrorResponse400"];
                 };
             };
             401: {
