@@ -428,3 +428,32 @@ def test_the_hospital_sets_how_anaesthesia_is_granted(world, cred):
     )
     assert accepted.status_code == 201, accepted.content
     assert ma.get(f"{A}/settings/").json() == {"anaesthesia_mode": "grade"}
+
+
+def test_a_returned_application_is_resubmitted_and_a_withdrawn_one_closes(world, cred):
+    from approvals.services import approval_resubmit, approval_withdraw
+
+    doctor = login("doctor_a")
+    body = doctor.post(
+        f"{A}/applications/",
+        {"kind": "surgical", "item_id": str(cred.appendectomy.id), "form": {"reason": "x"}},
+        format="json",
+    ).json()
+    request_id = body["approval"]["id"]
+    # medical affairs returns it for correction; it stays open and shows the engine's status
+    approve(world, cred.ma, request_id, decision="return", comment="补充一助例数")
+    shown = doctor.get(f"{A}/applications/{body['id']}/").json()
+    assert (shown["status"], shown["approval"]["status"]) == ("pending", "returned")
+    # the applicant resubmits (the facts are recomputed by credentialing) and then withdraws
+    with tenant_context(world.tenant_a):
+        approval_resubmit(actor=world.doctor_a, request_id=request_id)
+        approval_withdraw(actor=world.doctor_a, request_id=request_id)
+        assert PrivilegeApplication.objects.get(pk=body["id"]).status == "withdrawn"
+        assert Grant.objects.count() == 0
+    # and a new application for the same item is possible again
+    again = doctor.post(
+        f"{A}/applications/",
+        {"kind": "surgical", "item_id": str(cred.appendectomy.id), "form": {"reason": "x"}},
+        format="json",
+    )
+    assert again.status_code == 201, again.content
