@@ -58,7 +58,7 @@ def test_a_physician_keeps_their_certificates_and_exports_them(
         ]
         == "NEW-1"
     )
-    assert [c["name"] for c in doctor.get(f"{base}/certificates/").json()] == ["医师执业证书"]
+    assert [c["name"] for c in doctor.get(f"{base}/certificates/").json()["results"]] == ["医师执业证书"]
     # a download link
     link = doctor.post(f"{base}/certificates/{cert['id']}/download/", {}, format="json")
     assert link.status_code == 200

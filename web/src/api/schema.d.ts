@@ -17296,6 +17296,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["AuditEventOutput"][];
         };
+        PaginatedCareerOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CareerOutput"][];
+        };
         PaginatedCatalogueItemOutputList: {
             /** @example 123 */
             count: number;
@@ -17325,6 +17340,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["CertificateEntryOutput"][];
+        };
+        PaginatedCertificateOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CertificateOutput"][];
         };
         PaginatedCycleHistoryOutputList: {
             /** @example 123 */
@@ -17505,6 +17535,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["ExamQuestionVersionOutput"][];
+        };
+        PaginatedExamRequirementOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExamRequirementOutput"][];
         };
         PaginatedExamSittingOutputList: {
             /** @example 123 */
@@ -42971,7 +43016,12 @@ export interface operations {
     };
     credentialing_exam_requirements: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
             header?: never;
             path: {
                 tenant_slug: string;
@@ -42985,7 +43035,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExamRequirementOutput"][];
+                    "application/json": components["schemas"]["PaginatedExamRequirementOutputList"];
                 };
             };
             400: {
@@ -44448,7 +44498,12 @@ export interface operations {
     };
     credentialing_career_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
             header?: never;
             path: {
                 physician_id: string;
@@ -44463,7 +44518,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CareerOutput"][];
+                    "application/json": components["schemas"]["PaginatedCareerOutputList"];
                 };
             };
             400: {
@@ -44664,7 +44719,12 @@ export interface operations {
     };
     credentialing_certificates_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
             header?: never;
             path: {
                 physician_id: string;
@@ -44679,7 +44739,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateOutput"][];
+                    "application/json": components["schemas"]["PaginatedCertificateOutputList"];
                 };
             };
             400: {
