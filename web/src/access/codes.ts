@@ -30,6 +30,13 @@ export const Perm = {
   SCORE_CONFIRM: 'assessment.score_confirm',
   RESULT_CONFIRM: 'assessment.result_confirm',
   MAKEUP_DECIDE: 'assessment.makeup_decide',
+  APPROVAL_CONFIGURE: 'approvals.configure',
+  APPROVAL_USE: 'approvals.use',
+  CRED_VIEW: 'credentialing.view',
+  CRED_MANAGE: 'credentialing.manage',
+  CRED_APPLY: 'credentialing.apply',
+  CRED_DEPARTMENT_CATALOGUE: 'credentialing.department_catalogue',
+  CRED_API_KEYS: 'credentialing.api_keys',
 } as const
 
 export type PermCode = (typeof Perm)[keyof typeof Perm]

@@ -4,6 +4,7 @@ import accounts from './modules/accounts'
 import adverse from './modules/adverse'
 import assessmentBodies from './modules/assessmentBodies'
 import audit from './modules/audit'
+import credentialing from './modules/credentialing'
 import cycles from './modules/cycles'
 import enrolments from './modules/enrolments'
 import jobs from './modules/jobs'
@@ -18,7 +19,7 @@ import notifications from './modules/notifications'
 import './types'
 
 /** Pages inside the layout: one module per domain (router/modules/<domain>.ts). */
-const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...stats, ...mine, ...notifications]
+const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...stats, ...mine, ...notifications, ...credentialing]
 
 export const routes: RouteRecordRaw[] = [
   {

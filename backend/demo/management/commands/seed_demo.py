@@ -52,11 +52,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from organizations.models import Region
 
+        from demo.credentialing import seed_credentialing
+
         if Region.objects.filter(code="330000").exists():
             self.stdout.write("demo data already present: nothing to do")
+            self.stdout.write(
+                seed_credentialing()
+            )  # idempotent: adds the credentialing demo to an older seed
             return
         started = time.monotonic()
         self.seed()
+        self.stdout.write(seed_credentialing())
         self.stdout.write(self.style.SUCCESS(f"demo province seeded in {time.monotonic() - started:.1f} s"))
 
     @transaction.atomic
