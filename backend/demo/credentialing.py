@@ -5,7 +5,9 @@ medical affairs), a few grants of the hospital's physicians and a pending applic
 
 Idempotent: does nothing when the hospital already has a catalogue."""
 
-from datetime import date, timedelta
+from datetime import timedelta
+
+from django.utils import timezone
 
 SLUG = "hz-sdyrmyy"
 
@@ -93,7 +95,7 @@ def seed_credentialing(stdout=None) -> str:
             note="医务部审核",
             steps=[{"name": "医务部审核", "approver_kind": "role", "role": "medical_affairs", "mode": "any"}],
         )
-        today = date.today()
+        today = timezone.localdate()
         doctor = Physician.objects.filter(user=users["hz1_doctor"]).first()
         others = list(
             Physician.objects.filter(organization=hospital, department_id=department_id)

@@ -50,9 +50,8 @@ class Command(BaseCommand):
     help = "Seed the demo province (once)."
 
     def handle(self, *args, **options):
-        from organizations.models import Region
-
         from demo.credentialing import seed_credentialing
+        from organizations.models import Region
 
         if Region.objects.filter(code="330000").exists():
             self.stdout.write("demo data already present: nothing to do")
