@@ -1,0 +1,110 @@
+// A privilege application through a two-step chain with a countersign (hospital hz-sdyrmyy of the demo data):
+// the physician applies in the browser, the department head approves step 1, medical affairs and the hospital
+// administrator countersign step 2, and the grant appears. A fresh catalogue item (and its department line,
+// through the department-catalogue approval) is set up over the API first, so the test can run again.
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { BASE_URL, PASSWORD, field, launch, login, requireStack, screenshot } from './lib.mjs'
+
+const SLUG = 'hz-sdyrmyy'
+const TENANT = `${BASE_URL}/h/${SLUG}/api/v1`
+const stamp = Date.now().toString(36)
+const ITEM = { code: `E2E.${stamp}`, name: `腹腔镜测试手术${stamp}`, category: 'surgery', grade: 2, national_code: '', provincial_code: '', active: true }
+let browser
+
+async function token(username) {
+  const res = await fetch(`${BASE_URL}/api/v1/auth/login/`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD, client: 'web' }),
+  })
+  assert.equal(res.status, 200, `login ${username}: ${await res.clone().text()}`)
+  return (await res.json()).access
+}
+
+async function apiCall(tok, method, path, body) {
+  const res = await fetch(`${TENANT}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${tok}`, 'Content-Type': 'application/json', 'Accept-Language': 'zh-Hans' },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  const data = await res.json().catch(() => null)
+  assert.ok(res.ok, `${method} ${path} -> ${res.status} ${JSON.stringify(data)}`)
+  return data
+}
+
+before(async () => {
+  await requireStack()
+  // the item in the hospital catalogue, and in the head's department catalogue (approved by medical affairs)
+  const affairs = await token('hz1_affairs')
+  const head = await token('hz1_head')
+  const item = await apiCall(affairs, 'POST', '/credentialing/items/', ITEM)
+  const lines = await apiCall(head, 'GET', '/credentialing/department-items/?page_size=1')
+  const departmentId = lines.results[0].department_id
+  await apiCall(head, 'POST', '/credentialing/department-items/', { department_id: departmentId, item_id: item.id, reason: 'e2e' })
+  const queue = await apiCall(affairs, 'GET', '/approvals/queue/?type_code=credentialing.department_item&page_size=100')
+  const request = queue.results.find((r) => r.title.includes(ITEM.name))
+  assert.ok(request, 'the department line waits for medical affairs')
+  await apiCall(affairs, 'POST', `/approvals/requests/${request.id}/decide/`, { decision: 'approve', comment: '' })
+  browser = await launch()
+})
+
+after(async () => {
+  await browser?.browser.close()
+})
+
+async function signInAs(username) {
+  const { context } = browser
+  await context.clearCookies()
+  const page = browser.page
+  await page.goto(`${BASE_URL}/login`)
+  await page.evaluate(() => localStorage.clear())
+  await login(page, username)
+  return page
+}
+
+async function decide(username, expectStatus) {
+  const page = await signInAs(username)
+  await page.goto(`${BASE_URL}/approvals/queue`)
+  const row = page.locator('[data-test=approval-table] .el-table__row').filter({ hasText: ITEM.name })
+  await row.first().waitFor({ timeout: 15000 })
+  await row.first().locator('[data-test=request-open]').click()
+  const drawer = page.locator('[data-test=request-drawer]')
+  await drawer.locator('[data-test=request-steps]').waitFor()
+  await field(page, 'decision-comment').fill(`${username} 同意`)
+  await drawer.locator('[data-test=decide-approve]').click()
+  await drawer.locator('[data-test=request-status]').filter({ hasText: expectStatus }).waitFor({ timeout: 15000 })
+  await screenshot(page, `cred-decide-${username}`)
+}
+
+test('a physician applies and the application passes the department head and a countersign of two', async () => {
+  const { problems } = browser
+  // the physician applies for the new item
+  const page = await signInAs('hz1_doctor')
+  await page.goto(`${BASE_URL}/credentialing/applications`)
+  await page.locator('[data-test=apply-open]').click()
+  const dialog = page.locator('[data-test=apply-dialog]')
+  await dialog.locator('[data-test=apply-item]').click()
+  await page.keyboard.type(ITEM.name)
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: ITEM.name }).first().click()
+  await field(page, 'apply-form-reason').fill('已在上级医师指导下完成 20 例')
+  await dialog.locator('[data-test=apply-submit]').click()
+  const row = page.locator('[data-test=applications-table] .el-table__row').filter({ hasText: ITEM.name })
+  await row.filter({ hasText: '审批中' }).waitFor({ timeout: 15000 })
+  await screenshot(page, 'cred-applied')
+
+  // step 1: the department head; step 2: a countersign, still pending after the first of two
+  await decide('hz1_head', '审批中')
+  await decide('hz1_affairs', '审批中')
+  await decide('hz1_admin', '已通过')
+
+  // the grant is there for medical affairs, and the physician sees the application approved
+  const affairs = await signInAs('hz1_affairs')
+  await affairs.goto(`${BASE_URL}/credentialing/grants`)
+  await affairs.locator('[data-test=grants-table] .el-table__row').filter({ hasText: ITEM.name }).filter({ hasText: '有效' }).waitFor({ timeout: 15000 })
+  await screenshot(affairs, 'cred-grant')
+  const doctor = await signInAs('hz1_doctor')
+  await doctor.goto(`${BASE_URL}/credentialing/applications`)
+  await doctor.locator('[data-test=applications-table] .el-table__row').filter({ hasText: ITEM.name }).filter({ hasText: '已通过' }).waitFor({ timeout: 15000 })
+  assert.deepEqual(problems, [])
+})
