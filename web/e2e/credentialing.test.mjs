@@ -108,3 +108,39 @@ test('a physician applies and the application passes the department head and a c
   await doctor.locator('[data-test=applications-table] .el-table__row').filter({ hasText: ITEM.name }).filter({ hasText: '已通过' }).waitFor({ timeout: 15000 })
   assert.deepEqual(problems, [])
 })
+
+test('every approvals and credentialing page of the menu opens for each hospital role, without errors', async () => {
+  const { problems } = browser
+  const pages = {
+    hz1_admin: ['approval-chains', 'cred-catalogue', 'cred-grants', 'cred-api-keys', 'cred-violations'],
+    hz1_affairs: ['approval-queue', 'approval-chains', 'cred-applications', 'cred-grants', 'cred-catalogue', 'cred-reassessments', 'cred-violations', 'cred-archive'],
+    hz1_head: ['approval-queue', 'cred-applications', 'cred-grants', 'cred-catalogue', 'cred-violations'],
+    hz1_doctor: ['approval-queue', 'cred-applications', 'cred-archive'],
+  }
+  const paths = {
+    'approval-queue': '/approvals/queue',
+    'approval-chains': '/approvals/chains',
+    'cred-applications': '/credentialing/applications',
+    'cred-grants': '/credentialing/grants',
+    'cred-catalogue': '/credentialing/catalogue',
+    'cred-reassessments': '/credentialing/reassessments',
+    'cred-violations': '/credentialing/violations',
+    'cred-archive': '/credentialing/archive',
+    'cred-api-keys': '/credentialing/api-keys',
+  }
+  for (const [user, names] of Object.entries(pages)) {
+    const page = await signInAs(user)
+    for (const name of names) {
+      // reached from the menu: the item is there for the role
+      await page.goto(`${BASE_URL}/`)
+      await page.locator(`[data-test=main-menu] [data-test=menu-${name}]`).first().waitFor({ state: 'attached', timeout: 10000 }).catch(() => {
+        throw new Error(`${user}: no menu item for ${name}`)
+      })
+      await page.goto(`${BASE_URL}${paths[name]}`)
+      await page.locator('.page').first().waitFor({ timeout: 10000 })
+      await page.waitForLoadState('networkidle')
+      await screenshot(page, `cred-page-${user}-${name}`)
+    }
+  }
+  assert.deepEqual(problems, [])
+})
