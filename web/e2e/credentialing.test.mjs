@@ -144,3 +144,26 @@ test('every approvals and credentialing page of the menu opens for each hospital
   }
   assert.deepEqual(problems, [])
 })
+
+test('the administrator saves a new version of a chain with an auto-approval condition', async () => {
+  const { problems } = browser
+  const page = await signInAs('hz1_admin')
+  await page.goto(`${BASE_URL}/approvals/chains`)
+  await page.locator('[data-test=chain-type]').click()
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '科室技术目录申请' }).first().click()
+  const step = page.locator('[data-test=chain-step-0]')
+  await step.waitFor()
+  const before = await page.locator('.el-table__row').count()
+  // a condition that no real item meets (grade 0), so the demo chain keeps working as before
+  const rule = step.locator('[data-test=step-rule-0]')
+  if ((await rule.locator('.rule__row').count()) === 0) await rule.getByRole('button', { name: '添加条件' }).click()
+  await rule.locator('.rule__row input').last().fill('0')
+  await field(page, 'step-name-0').fill('医务部审核')
+  await page.locator('[data-test=chain-save]').click()
+  await page.getByText('已保存新版本').waitFor({ timeout: 10000 })
+  await page.waitForFunction((n) => document.querySelectorAll('.el-table__row').length > n, before, { timeout: 10000 })
+  const newest = page.locator('.el-table__row').first()
+  assert.match(await newest.innerText(), /生效中/)
+  await screenshot(page, 'cred-chain-saved')
+  assert.deepEqual(problems, [])
+})

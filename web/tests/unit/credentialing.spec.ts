@@ -144,3 +144,34 @@ describe('menu of the hospital modules', () => {
     expect(affairs).not.toContain('cred-api-keys')
   })
 })
+
+describe('auto-approval rule rows', () => {
+  it('round-trips a flat rule and reads numbers, booleans and lists', async () => {
+    const { flatRuleText, parseFlatRule } = await import('@/views/approvals/chainModel')
+    const text = flatRuleText({
+      join: 'all',
+      rows: [
+        { fact: 'applicant_title', op: 'in', value: '主任医师，副主任医师' },
+        { fact: 'surgical_grade', op: 'lte', value: '2' },
+        { fact: 'passed_exam', op: 'is_true', value: 'ignored' },
+        { fact: '', op: 'eq', value: 'dropped' },
+      ],
+    })
+    expect(JSON.parse(text)).toEqual({
+      all: [
+        { fact: 'applicant_title', op: 'in', value: ['主任医师', '副主任医师'] },
+        { fact: 'surgical_grade', op: 'lte', value: 2 },
+        { fact: 'passed_exam', op: 'is_true' },
+      ],
+    })
+    expect(parseFlatRule(text)?.rows.map((r) => r.value)).toEqual(['主任医师, 副主任医师', '2', ''])
+    expect(flatRuleText({ join: 'any', rows: [] })).toBe('')
+  })
+
+  it('leaves nested rules to the JSON editor', async () => {
+    const { parseFlatRule } = await import('@/views/approvals/chainModel')
+    expect(parseFlatRule('{"all": [{"any": [{"fact": "x", "op": "is_true"}]}]}')).toBeNull()
+    expect(parseFlatRule('not json')).toBeNull()
+    expect(parseFlatRule('')).toEqual({ join: 'all', rows: [] })
+  })
+})

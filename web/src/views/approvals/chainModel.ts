@@ -102,3 +102,74 @@ export function moveStep(steps: StepDraft[], index: number, delta: -1 | 1): Step
   copy.splice(to, 0, step!)
   return copy
 }
+
+// --- auto-approval rules (approvals/rules.py): a flat list of conditions joined by all/any is edited as rows;
+// anything deeper stays JSON text.
+export const RULE_OPS = ['eq', 'ne', 'in', 'not_in', 'gt', 'gte', 'lt', 'lte', 'is_true', 'is_false'] as const
+export type RuleOp = (typeof RULE_OPS)[number]
+const NO_VALUE: readonly string[] = ['is_true', 'is_false']
+const LIST: readonly string[] = ['in', 'not_in']
+
+export interface RuleRow {
+  fact: string
+  op: RuleOp
+  /** as typed: numbers and true/false are read as such; a list op takes comma-separated values */
+  value: string
+}
+export interface FlatRule {
+  join: 'all' | 'any'
+  rows: RuleRow[]
+}
+
+function shown(value: unknown): string {
+  return Array.isArray(value) ? value.map((v) => String(v)).join(', ') : value === undefined || value === null ? '' : String(value)
+}
+
+/** The rows of a rule text, or null when the rule is not a flat all/any list (edit it as JSON then). */
+export function parseFlatRule(text: string): FlatRule | null {
+  if (!text.trim()) return { join: 'all', rows: [] }
+  let node: unknown
+  try {
+    node = JSON.parse(text)
+  } catch {
+    return null
+  }
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return null
+  const keys = Object.keys(node)
+  if (keys.length !== 1 || (keys[0] !== 'all' && keys[0] !== 'any')) return null
+  const join = keys[0] as 'all' | 'any'
+  const list = (node as Record<string, unknown>)[join]
+  if (!Array.isArray(list)) return null
+  const rows: RuleRow[] = []
+  for (const c of list) {
+    if (!c || typeof c !== 'object' || !('fact' in c) || !('op' in c)) return null
+    const { fact, op, value } = c as { fact: unknown; op: unknown; value?: unknown }
+    if (typeof fact !== 'string' || !RULE_OPS.includes(op as RuleOp)) return null
+    rows.push({ fact, op: op as RuleOp, value: shown(value) })
+  }
+  return { join, rows }
+}
+
+function scalar(text: string): string | number | boolean {
+  const s = text.trim()
+  if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s)
+  if (s === 'true') return true
+  if (s === 'false') return false
+  return s
+}
+
+/** The rule text of rows ('' when there is no row: no automatic approval). */
+export function flatRuleText(rule: FlatRule): string {
+  const rows = rule.rows.filter((r) => r.fact)
+  if (!rows.length) return ''
+  const conditions = rows.map((r) => {
+    if (NO_VALUE.includes(r.op)) return { fact: r.fact, op: r.op }
+    if (LIST.includes(r.op)) return { fact: r.fact, op: r.op, value: r.value.split(/[,，]/).map((v) => v.trim()).filter(Boolean).map(scalar) }
+    return { fact: r.fact, op: r.op, value: scalar(r.value) }
+  })
+  return JSON.stringify({ [rule.join]: conditions })
+}
+
+export function ruleNeedsValue(op: RuleOp): boolean {
+  return !NO_VALUE.includes(op)
+}
