@@ -131,4 +131,94 @@ def seed_credentialing(stdout=None) -> str:
                 valid_years=3,
             )
             pending = f", 1 pending application ({application.status})"
-        return f"credentialing: {len(items)} catalogue items, 2 approval chains, {grants} grants{pending}"
+        imported = _seed_records(hospital=hospital, items=items, user=users["hz1_affairs"], today=today)
+        return f"credentialing: {len(items)} catalogue items, 2 approval chains, {grants} grants{pending}, {imported}"
+
+
+def _seed_records(*, hospital, items, user, today) -> str:
+    """Operations and prescriptions as if exported from the HIS (CSV through the importer, so the flags are the
+    importer's): every department of the hospital, some leads without a grant, a front page naming another
+    surgeon, grade-3/4 operations without a pre-operative discussion."""
+    import csv
+    import io
+    import random
+
+    from credentialing.services.imports import operations_import, prescriptions_import
+
+    from organizations.models import Department
+    from physicians.models import Physician
+
+    rng = random.Random(8)  # noqa: S311 - demo data, not security
+    names = dict(Department.objects.filter(organization=hospital).values_list("id", "name"))
+    physicians = [
+        p
+        for p in Physician.objects.filter(organization=hospital).order_by("licence_number")
+        if p.department_id in names
+    ]
+    if not physicians:
+        return "no operations"
+    surgical = [i for i in items if i.grade]
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(
+        [
+            "病案号",
+            "手术日期",
+            "科室",
+            "手术编码",
+            "主刀医师执业证号",
+            "病案首页主刀执业证号",
+            "并发症",
+            "死亡",
+            "术前讨论日期",
+        ]
+    )
+    for n in range(60):
+        lead = rng.choice(physicians)
+        item = rng.choice(surgical)
+        day = today - timedelta(days=rng.randrange(3, 120))
+        front = rng.choice(physicians).licence_number if rng.random() < 0.1 else lead.licence_number
+        discussed = "" if item.grade >= 3 and rng.random() < 0.3 else (day - timedelta(days=1)).isoformat()
+        w.writerow(
+            [
+                f"ZY{202600000 + n}",
+                day.isoformat(),
+                names[lead.department_id],
+                item.code,
+                lead.licence_number,
+                front,
+                "是" if rng.random() < 0.05 else "否",
+                "否",
+                discussed,
+            ]
+        )
+    ops = operations_import(data=out.getvalue().encode(), file_name="demo-operations.csv", user_id=user.pk)
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["处方号", "开具日期", "科室", "医师执业证号", "药品类别", "级别", "药品名称"])
+    drugs = [
+        ("antimicrobial", "restricted", "头孢哌酮舒巴坦"),
+        ("antimicrobial", "special", "美罗培南"),
+        ("general", "", "阿莫西林"),
+    ]
+    for n in range(20):
+        doctor = rng.choice(physicians)
+        drug_class, level, name = rng.choice(drugs)
+        day = today - timedelta(days=rng.randrange(1, 60))
+        w.writerow(
+            [
+                f"CF{202600000 + n}",
+                day.isoformat(),
+                names[doctor.department_id],
+                doctor.licence_number,
+                drug_class,
+                level,
+                name,
+            ]
+        )
+    rx = prescriptions_import(
+        data=out.getvalue().encode(), file_name="demo-prescriptions.csv", user_id=user.pk
+    )
+    if "errors" in ops or "errors" in rx:
+        return f"imports refused: {(ops.get('errors') or rx.get('errors'))[:3]}"
+    return f"{ops['rows']} operations and {rx['rows']} prescriptions imported"

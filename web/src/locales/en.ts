@@ -567,6 +567,9 @@ const en: Messages<typeof zhCN> = {
       start: 'Import',
     },
     violations: {
+      import: 'Import HIS data',
+      importKinds: { operations: 'Operations', prescriptions: 'Prescriptions', workload: 'Workload' },
+      importHelp: 'Upload a CSV exported from the HIS (UTF-8 or GB18030, Chinese or English headers): every row is checked first; any bad row is listed and nothing is written.',
       operations: 'Operations',
       prescriptions: 'Prescriptions',
       flag: 'Problem',

@@ -563,6 +563,9 @@ export default {
       start: '开始导入',
     },
     violations: {
+      import: '导入 HIS 数据',
+      importKinds: { operations: '手术记录', prescriptions: '处方记录', workload: '工作量' },
+      importHelp: '上传 HIS 导出的 CSV 文件（UTF-8 或 GB18030，中文或英文表头）：先校验全部行，有错误时列出错误行且不写入。',
       operations: '手术',
       prescriptions: '处方',
       flag: '问题类型',
