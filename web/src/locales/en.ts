@@ -618,6 +618,13 @@ const en: Messages<typeof zhCN> = {
       role: 'Role',
       mine: 'My technical archive',
     },
+    settings: {
+      title: 'Rules',
+      titleRules: 'Lowest title per surgical grade',
+      ranks: { 1: 'Resident', 2: 'Attending', 3: 'Associate chief', 4: 'Chief' },
+      anaesthesia: 'Anaesthesia applied for by',
+      modes: { catalogue: 'Catalogue item', grade: 'Surgical grade', both: 'Either' },
+    },
     apiKeys: {
       create: 'New key',
       name: 'System',

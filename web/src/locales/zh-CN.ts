@@ -614,6 +614,13 @@ export default {
       role: '岗位',
       mine: '我的技术档案',
     },
+    settings: {
+      title: '授权规则',
+      titleRules: '各级手术的最低职称',
+      ranks: { 1: '住院医师', 2: '主治医师', 3: '副主任医师', 4: '主任医师' },
+      anaesthesia: '麻醉权限申请方式',
+      modes: { catalogue: '按目录项目', grade: '按手术级别', both: '两者均可' },
+    },
     apiKeys: {
       create: '新建密钥',
       name: '系统名称',
