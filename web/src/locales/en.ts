@@ -601,6 +601,11 @@ const en: Messages<typeof zhCN> = {
       statuses: { open: 'Open', closed: 'Closed' },
     },
     archive: {
+      addCertificate: 'Upload a certificate',
+      addCareer: 'Add an entry',
+      file: 'File',
+      description: 'Description',
+      kinds: { work: 'Work', training: 'Training' },
       basic: 'Basic information',
       licence: 'Licence number',
       title: 'Title',

@@ -597,6 +597,11 @@ export default {
       statuses: { open: '进行中', closed: '已关闭' },
     },
     archive: {
+      addCertificate: '上传证书',
+      addCareer: '添加经历',
+      file: '文件',
+      description: '说明',
+      kinds: { work: '工作', training: '培训' },
       basic: '基本信息',
       licence: '执业证书编号',
       title: '职称',
