@@ -200,3 +200,26 @@ test('medical affairs imports operations from the HIS and finds the one out of p
   await screenshot(page, 'cred-violations')
   assert.deepEqual(problems, [])
 })
+
+test('the physician adds a training entry and a certificate to their technical archive', async () => {
+  const { problems } = browser
+  const page = await signInAs('hz1_doctor')
+  await page.goto(`${BASE_URL}/credentialing/archive`)
+  await page.getByRole('button', { name: '添加经历' }).click()
+  let dialog = page.locator('.el-dialog:visible')
+  await dialog.getByText('培训', { exact: true }).click()
+  await dialog.locator('input').nth(2).fill(`浙大一院进修${stamp}`)
+  await dialog.locator('input').nth(4).fill('2025-03-01')
+  await page.keyboard.press('Enter')
+  await dialog.getByRole('button', { name: '保存' }).click()
+  await page.getByText(`浙大一院进修${stamp}`).waitFor({ timeout: 10000 })
+
+  await page.getByRole('button', { name: '上传证书' }).click()
+  dialog = page.locator('.el-dialog:visible')
+  await dialog.locator('input').first().fill(`腔镜培训合格证${stamp}`)
+  await dialog.locator('input[type=file]').setInputFiles({ name: 'cert.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n') })
+  await dialog.getByRole('button', { name: '保存' }).click()
+  await page.getByText(`腔镜培训合格证${stamp}`).waitFor({ timeout: 10000 })
+  await screenshot(page, 'cred-archive')
+  assert.deepEqual(problems, [])
+})
