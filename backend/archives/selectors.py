@@ -64,6 +64,7 @@ def workload_with_rankings(
         "totals": None,
         "hospital_rank": {},
         "department_rank": {},
+        "same_title_rank": {},
         "hospital_size": len(by_physician),
     }
     if mine is None:
@@ -72,7 +73,14 @@ def workload_with_rankings(
     peers = [v for v in by_physician.values() if v["department_id"] == department]
     result["department_size"] = len(peers)
     result["totals"] = {k: mine[k] for k in ("discharges", "operations", "inpatient_cost")}
+    from physicians.models import Physician
+
+    titles = dict(Physician.objects.filter(pk__in=list(by_physician)).values_list("id", "title"))
+    same_title = [v for pk, v in by_physician.items() if titles.get(pk) == titles.get(physician_id)]
+    result["same_title_size"] = len(same_title)
+    result["same_title_rank"] = {}
     for field in ("discharges", "operations", "inpatient_cost"):
         result["hospital_rank"][field] = 1 + sum(1 for v in by_physician.values() if v[field] > mine[field])
         result["department_rank"][field] = 1 + sum(1 for v in peers if v[field] > mine[field])
+        result["same_title_rank"][field] = 1 + sum(1 for v in same_title if v[field] > mine[field])
     return result

@@ -297,3 +297,48 @@ def catalogue_analysis(*, actor, year: int | None = None) -> dict:
             for r in restricted
         ],
     }
+
+
+def physician_search_for_actor(
+    *, actor, organization_id, search="", department_id=None, grade=None, grant_status="", kind=""
+):
+    """综合查询: the hospital's physicians by name or licence number, department, the surgical grade of a
+    grant they hold and the status of their grants (a department head: own department). Returns a physician
+    queryset (public rows) annotated by the caller with their grant counts."""
+    from django.db.models import Q
+
+    from physicians.models import Physician
+
+    qs = Physician.objects.filter(organization_id=organization_id)
+    if not sees_all(actor):
+        if actor.department_id is None:
+            return qs.none()
+        qs = qs.filter(department_id=actor.department_id)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(licence_number=search))
+    if department_id:
+        qs = qs.filter(department_id=department_id)
+    if grade or grant_status or kind:
+        grants = Grant.objects.all()
+        if grade:
+            grants = grants.filter(Q(item__grade=grade) | Q(anaesthesia_grade=grade))
+        if grant_status:
+            grants = grants.filter(status=grant_status)
+        if kind:
+            grants = grants.filter(kind=kind)
+        qs = qs.filter(pk__in=list(grants.values_list("physician_id", flat=True).distinct()))
+    return qs.order_by("name", "id")
+
+
+def grant_counts(physician_ids) -> dict:
+    from django.db.models import Count
+
+    rows = (
+        Grant.objects.filter(physician_id__in=list(physician_ids))
+        .values("physician_id", "status")
+        .annotate(n=Count("id"))
+    )
+    out: dict = {}
+    for row in rows:
+        out.setdefault(row["physician_id"], {})[row["status"]] = row["n"]
+    return out

@@ -428,3 +428,97 @@ def test_the_hospital_sets_how_anaesthesia_is_granted(world, cred):
     )
     assert accepted.status_code == 201, accepted.content
     assert ma.get(f"{A}/settings/").json() == {"anaesthesia_mode": "grade"}
+
+
+def test_a_returned_application_is_resubmitted_and_a_withdrawn_one_closes(world, cred):
+    from approvals.services import approval_resubmit, approval_withdraw
+
+    doctor = login("doctor_a")
+    body = doctor.post(
+        f"{A}/applications/",
+        {"kind": "surgical", "item_id": str(cred.appendectomy.id), "form": {"reason": "x"}},
+        format="json",
+    ).json()
+    request_id = body["approval"]["id"]
+    # medical affairs returns it for correction; it stays open and shows the engine's status
+    approve(world, cred.ma, request_id, decision="return", comment="补充一助例数")
+    shown = doctor.get(f"{A}/applications/{body['id']}/").json()
+    assert (shown["status"], shown["approval"]["status"]) == ("pending", "returned")
+    # the applicant resubmits (the facts are recomputed by credentialing) and then withdraws
+    with tenant_context(world.tenant_a):
+        approval_resubmit(actor=world.doctor_a, request_id=request_id)
+        approval_withdraw(actor=world.doctor_a, request_id=request_id)
+        assert PrivilegeApplication.objects.get(pk=body["id"]).status == "withdrawn"
+        assert Grant.objects.count() == 0
+    # and a new application for the same item is possible again
+    again = doctor.post(
+        f"{A}/applications/",
+        {"kind": "surgical", "item_id": str(cred.appendectomy.id), "form": {"reason": "x"}},
+        format="json",
+    )
+    assert again.status_code == 201, again.content
+
+
+def test_once_the_hospital_exam_is_passed_the_application_goes_through(world, cred):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from exams.models import Attempt, Blueprint, QuestionBank, Sitting
+
+    # given hospital A's antimicrobial exam, which physician_a passed (a submitted, passed attempt)
+    now = timezone.now()
+    bank = QuestionBank.objects.create(
+        owner=world.hospital_a, name="抗菌药物考试题库", created_by=world.admin_a
+    )
+    blueprint = Blueprint.objects.create(
+        owner=world.hospital_a,
+        bank=bank,
+        name="抗菌药物处方权考试",
+        time_limit_minutes=30,
+        pass_mark=60,
+        created_by=world.admin_a,
+    )
+    sitting = Sitting.objects.create(
+        owner=world.hospital_a,
+        blueprint=blueprint,
+        name="2026年抗菌药物考试",
+        opens_at=now - timedelta(days=2),
+        closes_at=now - timedelta(days=1),
+        created_by=world.admin_a,
+    )
+    with tenant_context(world.tenant_a):
+        ExamRequirement.objects.create(key="prescribing:antimicrobial", exam_blueprint_id=blueprint.id)
+    payload = {
+        "kind": "prescribing",
+        "drug_class": "antimicrobial",
+        "level": "non_restricted",
+        "form": {"training_date": "2026-01-01", "training_score": "88"},
+    }
+    doctor = login("doctor_a")
+    # before the attempt is passed: refused
+    assert (
+        doctor.post(f"{A}/applications/", payload, format="json").json()["errors"][0]["code"]
+        == "exam_not_passed"
+    )
+    Attempt.objects.create(
+        owner=world.hospital_a,
+        sitting=sitting,
+        physician=world.physician_a,
+        user=world.doctor_a,
+        seed=1,
+        secret="s",
+        started_at=now - timedelta(days=2),
+        deadline=now - timedelta(days=2) + timedelta(minutes=30),
+        device_id="d",
+        max_score=100,
+        status="submitted",
+        passed=True,
+    )
+    # when the physician applies again
+    response = doctor.post(f"{A}/applications/", payload, format="json")
+    # then it goes to approval, with the passed exam among the facts for auto-approval rules
+    assert response.status_code == 201, response.content
+    with tenant_context(world.tenant_a):
+        from approvals.models import ApprovalRequest
+
+        assert ApprovalRequest.objects.get(pk=response.json()["approval"]["id"]).facts["passed_exam"] is True

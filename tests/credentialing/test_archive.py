@@ -58,7 +58,7 @@ def test_a_physician_keeps_their_certificates_and_exports_them(
         ]
         == "NEW-1"
     )
-    assert [c["name"] for c in doctor.get(f"{base}/certificates/").json()] == ["医师执业证书"]
+    assert [c["name"] for c in doctor.get(f"{base}/certificates/").json()["results"]] == ["医师执业证书"]
     # a download link
     link = doctor.post(f"{base}/certificates/{cert['id']}/download/", {}, format="json")
     assert link.status_code == 200
@@ -121,6 +121,8 @@ def test_the_archive_overview_with_privileges_history_career_and_workload(
     assert workload["totals"]["discharges"] == 55
     assert workload["hospital_rank"]["discharges"] == 2
     assert workload["department_rank"]["operations"] == 2
+    assert workload["same_title_rank"]["discharges"] == 1  # the only 主治医师 with figures
+    assert workload["same_title_size"] == 1
     assert [m["period"] for m in workload["months"]] == ["2026-01", "2026-02"]
 
 
@@ -157,3 +159,24 @@ def test_archive_visibility_by_role(world, cred):
     assert response.status_code == 403
     # a user without a membership
     assert login("nobody").get(f"{archive_url(world.physician_a)}/archive/").status_code == 404
+
+
+def test_physician_search_by_grade_and_grant_status(world, cred):
+    wang = colleague(world)
+    make_grant(world, world.tenant_a, cred.whipple, physician=wang)
+    grant = make_grant(world, world.tenant_a, cred.appendectomy)
+    with tenant_context(world.tenant_a):
+        from credentialing.models import Grant
+
+        Grant.objects.filter(pk=grant.pk).update(status="suspended")
+    ma = login("ma_a")
+    # who holds a grade-4 privilege
+    found = ma.get(f"{A}/physicians/", {"grade": 4}).json()["results"]
+    assert [(p["name"], p["grants"]) for p in found] == [("王医生", {"active": 1})]
+    # whose privileges are suspended
+    found = ma.get(f"{A}/physicians/", {"grant_status": "suspended"}).json()["results"]
+    assert [p["id"] for p in found] == [str(world.physician_a.id)]
+    # by name; hospital B's physicians never appear; a doctor may not search
+    assert ma.get(f"{A}/physicians/", {"search": "李医生"}).json()["count"] == 0
+    assert login("doctor_a").get(f"{A}/physicians/").status_code == 403
+    assert login("admin_b").get(f"{A}/physicians/").status_code == 404

@@ -1,4 +1,4 @@
-import { Camera, DataAnalysis, EditPen, Expand, Fold, HomeFilled, OfficeBuilding, Setting, Stamp, Trophy, UploadFilled, User } from '@element-plus/icons-vue'
+import { Camera, Checked, DataAnalysis, EditPen, Expand, Fold, HomeFilled, Medal, OfficeBuilding, Setting, Stamp, Trophy, UploadFilled, User } from '@element-plus/icons-vue'
 import ElementPlus, { ElMessage } from 'element-plus'
 import 'element-plus/dist/index.css'
 import { createPinia } from 'pinia'
@@ -16,7 +16,7 @@ app.use(pinia)
 app.use(i18n)
 app.use(ElementPlus)
 // Icons used by name (menu sections in access/menu.ts, templates): register each one used.
-const icons = { Camera, DataAnalysis, EditPen, Expand, Fold, HomeFilled, OfficeBuilding, Setting, Stamp, Trophy, UploadFilled, User }
+const icons = { Camera, Checked, DataAnalysis, EditPen, Expand, Fold, HomeFilled, Medal, OfficeBuilding, Setting, Stamp, Trophy, UploadFilled, User }
 for (const [name, component] of Object.entries(icons)) app.component(name, component)
 
 const router = createAppRouter()

@@ -432,8 +432,10 @@ class WorkloadOutput(serializers.Serializer):
     totals = serializers.DictField(allow_null=True)
     hospital_rank = serializers.DictField()
     department_rank = serializers.DictField()
+    same_title_rank = serializers.DictField()
     hospital_size = serializers.IntegerField()
     department_size = serializers.IntegerField(required=False)
+    same_title_size = serializers.IntegerField(required=False)
 
 
 class ArchiveOverviewOutput(serializers.Serializer):
@@ -461,3 +463,16 @@ class CredentialingSettingsSerializer(serializers.Serializer):
     anaesthesia_mode = serializers.ChoiceField(
         choices=[("catalogue", "catalogue"), ("grade", "grade"), ("both", "both")]
     )
+
+
+class PhysicianSearchOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    title = serializers.CharField()
+    licence_number = serializers.CharField()
+    department_id = serializers.UUIDField(allow_null=True)
+    grants = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_grants(self, obj):
+        return self.context.get("counts", {}).get(obj.id, {})

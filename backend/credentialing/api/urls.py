@@ -42,6 +42,7 @@ urlpatterns = [
     ),
     path(P + "reassessments/<uuid:reassessment_id>/close/", v.ReassessmentCloseView.as_view()),
     path(P + "certificates/export/", v.CertificatesExportView.as_view()),
+    path(P + "physicians/", v.PhysicianSearchView.as_view()),
     path(P + "physicians/<uuid:physician_id>/archive/", v.ArchiveOverviewView.as_view()),
     path(P + "physicians/<uuid:physician_id>/certificates/", v.CertificateListView.as_view()),
     path(

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.authentication import BearerTokenAuthentication
 from accounts.permissions import Perm
+from archives.models import ArchiveCertificate, CareerEntry
 from core import xlsx
 from core.errors import ApplicationError, NotFound, PermissionDenied
 from core.pagination import PageNumberPagination
@@ -206,6 +207,7 @@ class SettingsView(APIView):
 class ExamRequirementView(APIView):
     """Which hospital exam (blueprint ID) must be passed before applying, per kind (`prescribing:antimicrobial`)."""
 
+    pagination_class = PageNumberPagination
     permission_codes = {"put": Perm.CREDENTIALING_MANAGE}
 
     @extend_schema(
@@ -214,7 +216,7 @@ class ExamRequirementView(APIView):
     def get(self, request):
         from credentialing.models import ExamRequirement
 
-        return Response(s.ExamRequirementOutput(ExamRequirement.objects.order_by("key"), many=True).data)
+        return _paginated(self, request, ExamRequirement.objects.order_by("key"), s.ExamRequirementOutput)
 
     @extend_schema(
         operation_id="credentialing_exam_requirements_set",
@@ -903,6 +905,45 @@ def _editable(request, physician_id):
     return physician
 
 
+class PhysicianSearchView(APIView):
+    """综合查询: physicians by name or licence number, department, surgical grade held and grant status, with
+    their grants counted by status (medical affairs all, a department head their department)."""
+
+    pagination_class = PageNumberPagination
+    permission_codes = {"get": Perm.CREDENTIALING_VIEW}
+
+    @extend_schema(
+        operation_id="credentialing_physicians_search",
+        parameters=[
+            OpenApiParameter("search", str),
+            OpenApiParameter("department_id", str),
+            OpenApiParameter("grade", int),
+            OpenApiParameter("grant_status", str),
+            OpenApiParameter("kind", str),
+        ],
+        responses=s.PhysicianSearchOutput(many=True),
+    )
+    def get(self, request):
+        q = request.query_params
+        grade = q.get("grade", "")
+        qs = selectors.physician_search_for_actor(
+            actor=get_actor(request),
+            organization_id=_org(request),
+            search=q.get("search", ""),
+            department_id=q.get("department_id") or None,
+            grade=int(grade) if grade.isdigit() else None,
+            grant_status=q.get("grant_status", ""),
+            kind=q.get("kind", ""),
+        )
+        return _paginated(
+            self,
+            request,
+            qs,
+            s.PhysicianSearchOutput,
+            context_fn=lambda page: {"counts": selectors.grant_counts(p.id for p in page)},
+        )
+
+
 class ArchiveOverviewView(APIView):
     """The physician's technical archive: basic information, certificates, privileges with history,
     reassessments, work and training history, workload with hospital and department rankings."""
@@ -964,6 +1005,7 @@ class ArchiveOverviewView(APIView):
 
 
 class CertificateListView(APIView):
+    pagination_class = PageNumberPagination
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(operation_id="credentialing_certificates_list", responses=s.CertificateOutput(many=True))
@@ -972,7 +1014,12 @@ class CertificateListView(APIView):
 
         _actor, physician = _reachable(request, physician_id)
         archive = archive_for_physician(physician_id=physician.pk)
-        return Response(s.CertificateOutput(archive.certificates.all() if archive else [], many=True).data)
+        qs = (
+            archive.certificates.order_by("name", "-created_at")
+            if archive
+            else ArchiveCertificate.objects.none()
+        )
+        return _paginated(self, request, qs, s.CertificateOutput)
 
     @extend_schema(
         operation_id="credentialing_certificates_add",
@@ -1087,13 +1134,16 @@ class CertificatesExportView(APIView):
 
 
 class CareerListView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(operation_id="credentialing_career_list", responses=s.CareerOutput(many=True))
     def get(self, request, physician_id):
         from archives.selectors import archive_for_physician
 
         _actor, physician = _reachable(request, physician_id)
         archive = archive_for_physician(physician_id=physician.pk)
-        return Response(s.CareerOutput(archive.career.all() if archive else [], many=True).data)
+        qs = archive.career.order_by("-starts_on", "-created_at") if archive else CareerEntry.objects.none()
+        return _paginated(self, request, qs, s.CareerOutput)
 
     @extend_schema(
         operation_id="credentialing_career_add", request=s.CareerInput, responses={201: s.CareerOutput}

@@ -33,6 +33,13 @@ export const Perm = {
   EXAM_VIEW: 'exams.view',
   EXAM_MANAGE: 'exams.manage',
   PROCTOR_REVIEW: 'proctoring.review',
+  APPROVAL_CONFIGURE: 'approvals.configure',
+  APPROVAL_USE: 'approvals.use',
+  CRED_VIEW: 'credentialing.view',
+  CRED_MANAGE: 'credentialing.manage',
+  CRED_APPLY: 'credentialing.apply',
+  CRED_DEPARTMENT_CATALOGUE: 'credentialing.department_catalogue',
+  CRED_API_KEYS: 'credentialing.api_keys',
 } as const
 
 export type PermCode = (typeof Perm)[keyof typeof Perm]

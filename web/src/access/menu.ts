@@ -37,6 +37,8 @@ export type SectionKey =
   | 'myAssessment'
   | 'results'
   | 'statistics'
+  | 'approvals'
+  | 'credentialing'
   | 'system'
   | 'exams'
   | 'proctoring'
@@ -169,6 +171,29 @@ export const MENU_SECTIONS: Record<SectionKey, MenuSection> = {
       { route: 'proctoring-references', title: 'proctoring.menu.references', codes: [Perm.PHYSICIAN_MANAGE] },
     ],
   },
+  approvals: {
+    key: 'approvals',
+    title: 'menu.approvals',
+    icon: 'Checked',
+    items: [
+      { route: 'approval-queue', title: 'menu.approvalQueue', codes: [Perm.APPROVAL_USE] },
+      { route: 'approval-chains', title: 'menu.approvalChains', codes: [Perm.APPROVAL_CONFIGURE] },
+    ],
+  },
+  credentialing: {
+    key: 'credentialing',
+    title: 'menu.credentialing',
+    icon: 'Medal',
+    items: [
+      { route: 'cred-applications', title: 'menu.credApplications', codes: [Perm.CRED_APPLY, Perm.CRED_VIEW] },
+      { route: 'cred-grants', title: 'menu.credGrants', codes: [Perm.CRED_VIEW] },
+      { route: 'cred-catalogue', title: 'menu.credCatalogue', codes: [Perm.CRED_VIEW, Perm.CRED_DEPARTMENT_CATALOGUE] },
+      { route: 'cred-reassessments', title: 'menu.credReassessments', codes: [Perm.CRED_MANAGE] },
+      { route: 'cred-violations', title: 'menu.credViolations', codes: [Perm.CRED_VIEW] },
+      { route: 'cred-archive', title: 'menu.credArchive', codes: [Perm.CRED_VIEW, Perm.CRED_APPLY] },
+      { route: 'cred-api-keys', title: 'menu.credApiKeys', codes: [Perm.CRED_API_KEYS] },
+    ],
+  },
   system: {
     key: 'system',
     title: 'menu.system',
@@ -187,11 +212,11 @@ export const ROLE_MENUS: Record<Role, readonly SectionKey[]> = {
   city_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'exams', 'proctoring', 'statistics', 'system'],
   county_admin: ['workbench', 'jurisdiction', 'assessmentBodies', 'periodicAssessment', 'reviews', 'results', 'exams', 'proctoring', 'statistics', 'system'],
   industry_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'results', 'system'],
-  hospital_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'reviews', 'results', 'exams', 'proctoring', 'statistics', 'system'],
+  hospital_admin: ['workbench', 'staff', 'bodyApplication', 'periodicAssessment', 'reviews', 'results', 'exams', 'proctoring', 'statistics', 'approvals', 'credentialing', 'system'],
   assessment_reviewer: ['workbench', 'assessmentWork', 'periodicAssessment', 'reviews', 'results', 'proctoring', 'statistics', 'system'],
-  medical_affairs: ['workbench', 'staff', 'periodicAssessment', 'reviews', 'results', 'exams', 'proctoring', 'statistics', 'system'],
-  department_head: ['workbench', 'periodicAssessment', 'reviews', 'results', 'statistics'],
-  doctor: ['workbench', 'myAssessment'],
+  medical_affairs: ['workbench', 'staff', 'periodicAssessment', 'reviews', 'results', 'exams', 'proctoring', 'statistics', 'approvals', 'credentialing', 'system'],
+  department_head: ['workbench', 'periodicAssessment', 'reviews', 'results', 'statistics', 'approvals', 'credentialing'],
+  doctor: ['workbench', 'myAssessment', 'approvals', 'credentialing'],
   expert: ['workbench', 'results'],
 }
 

@@ -4,6 +4,7 @@ import accounts from './modules/accounts'
 import adverse from './modules/adverse'
 import assessmentBodies from './modules/assessmentBodies'
 import audit from './modules/audit'
+import credentialing from './modules/credentialing'
 import cycles from './modules/cycles'
 import enrolments from './modules/enrolments'
 import jobs from './modules/jobs'
@@ -22,7 +23,7 @@ import proctoring from './modules/proctoring'
 import './types'
 
 /** Pages inside the layout: one module per domain (router/modules/<domain>.ts). */
-const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...stats, ...mine, ...notifications, ...departments, ...archives, ...exams, ...proctoring]
+const modules: RouteRecordRaw[] = [...accounts, ...audit, ...regions, ...assessmentBodies, ...jobs, ...physicians, ...organizations, ...cycles, ...enrolments, ...adverse, ...reviews, ...results, ...stats, ...mine, ...notifications, ...departments, ...archives, ...exams, ...proctoring, ...credentialing]
 
 export const routes: RouteRecordRaw[] = [
   {

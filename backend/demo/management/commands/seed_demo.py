@@ -50,6 +50,7 @@ class Command(BaseCommand):
     help = "Seed the demo province (once)."
 
     def handle(self, *args, **options):
+        from demo.credentialing import seed_credentialing
         from organizations.models import Region
 
         if Region.objects.filter(code="330000").exists():
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"demo province seeded in {time.monotonic() - started:.1f} s")
             )
+        self.stdout.write(seed_credentialing())  # idempotent: adds the credentialing demo to an older seed too
         self.seed_proctoring()
 
     def seed_proctoring(self):
