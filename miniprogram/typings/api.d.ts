@@ -4475,6 +4475,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/h/{tenant_slug}/api/v1/credentialing/physicians/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 综合查询: physicians by name or licence number, department, surgical grade held and grant status, with
+         *     their grants counted by status (medical affairs all, a department head their department).
+         */
+        get: operations["credentialing_physicians_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/h/{tenant_slug}/api/v1/credentialing/physicians/{physician_id}/archive/": {
         parameters: {
             query?: never;
@@ -9468,6 +9488,7 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["CredentialingItemsUpdateError"][];
         };
+        CredentialingPhysiciansSearchErrorResponse400: components["schemas"]["ParseErrorResponse"];
         /**
          * @description * `surgical` - 手术权限
          *     * `procedural` - 操作权限
@@ -17352,6 +17373,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["AuditEventOutput"][];
         };
+        PaginatedCareerOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CareerOutput"][];
+        };
         PaginatedCatalogueItemOutputList: {
             /** @example 123 */
             count: number;
@@ -17381,6 +17417,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["CertificateEntryOutput"][];
+        };
+        PaginatedCertificateOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CertificateOutput"][];
         };
         PaginatedCycleHistoryOutputList: {
             /** @example 123 */
@@ -17561,6 +17612,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["ExamQuestionVersionOutput"][];
+        };
+        PaginatedExamRequirementOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ExamRequirementOutput"][];
         };
         PaginatedExamSittingOutputList: {
             /** @example 123 */
@@ -17786,6 +17852,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["PhysicianListItemOutput"][];
+        };
+        PaginatedPhysicianSearchOutputList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PhysicianSearchOutput"][];
         };
         PaginatedProctoringReferenceOutputList: {
             /** @example 123 */
@@ -18298,6 +18379,18 @@ export interface components {
         };
         PhysicianPracticeRecordsInputRequest: {
             practice_records: components["schemas"]["PracticeRecordInputRequest"][];
+        };
+        PhysicianSearchOutput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            title: string;
+            licence_number: string;
+            /** Format: uuid */
+            department_id: string | null;
+            readonly grants: {
+                [key: string]: number;
+            };
         };
         PhysicianSitesInputRequest: {
             sites: components["schemas"]["PracticeSiteInputRequest"][];
@@ -23138,8 +23231,12 @@ export interface components {
             department_rank: {
                 [key: string]: unknown;
             };
+            same_title_rank: {
+                [key: string]: unknown;
+            };
             hospital_size: number;
             department_size?: number;
+            same_title_size?: number;
         };
     };
     responses: never;
@@ -43098,7 +43195,12 @@ export interface operations {
     };
     credentialing_exam_requirements: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
             header?: never;
             path: {
                 tenant_slug: string;
@@ -43112,7 +43214,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExamRequirementOutput"][];
+                    "application/json": components["schemas"]["PaginatedExamRequirementOutputList"];
                 };
             };
             400: {
@@ -44421,6 +44523,85 @@ export interface operations {
             };
         };
     };
+    credentialing_physicians_search: {
+        parameters: {
+            query?: {
+                department_id?: string;
+                grade?: number;
+                grant_status?: string;
+                kind?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                search?: string;
+            };
+            header?: never;
+            path: {
+                tenant_slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPhysicianSearchOutputList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialingPhysiciansSearchErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
     credentialing_archive_overview: {
         parameters: {
             query?: {
@@ -44496,7 +44677,12 @@ export interface operations {
     };
     credentialing_career_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
             header?: never;
             path: {
                 physician_id: string;
@@ -44511,7 +44697,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CareerOutput"][];
+                    "application/json": components["schemas"]["PaginatedCareerOutputList"];
                 };
             };
             400: {
@@ -44712,7 +44898,12 @@ export interface operations {
     };
     credentialing_certificates_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
             header?: never;
             path: {
                 physician_id: string;
@@ -44727,7 +44918,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateOutput"][];
+                    "application/json": components["schemas"]["PaginatedCertificateOutputList"];
                 };
             };
             400: {
