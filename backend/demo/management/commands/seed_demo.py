@@ -61,7 +61,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"demo province seeded in {time.monotonic() - started:.1f} s")
             )
-        self.stdout.write(seed_credentialing())  # idempotent: adds the credentialing demo to an older seed too
+        # both idempotent: they add their part to a database seeded before they existed
+        self.stdout.write(seed_credentialing())
         self.seed_proctoring()
 
     def seed_proctoring(self):
