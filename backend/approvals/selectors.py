@@ -122,6 +122,18 @@ def approval_request_for_subject(*, type_code: str, subject_id) -> ApprovalReque
     )
 
 
+def approval_requests_for_subjects(*, type_code: str, subject_ids) -> dict:
+    """{subject_id: its latest request} for a page of a consumer's rows, in one query (the list form of
+    `approval_request_for_subject`)."""
+    latest: dict = {}
+    rows = ApprovalRequest.objects.filter(type_code=type_code, subject_id__in=list(subject_ids)).order_by(
+        "subject_id", "-submitted_at", "-id"
+    )
+    for row in rows:
+        latest.setdefault(row.subject_id, row)
+    return latest
+
+
 def approval_tasks(request: ApprovalRequest) -> list[ApprovalTask]:
     return list(request.tasks.order_by("round", "position", "created_at"))
 

@@ -4,7 +4,7 @@
   a supervisory role over it. Anyone else gets 404, the same answer as for a hospital that does not exist.
   Supervisory access is read-only.
 - HasActionPermission: a view declares `permission_codes = {"list": "...", "create": "..."}` (action or
-  lower-case method); the caller's actor must hold the code.
+  lower-case method); the caller's actor must hold the code, or one of them when a tuple of codes is given.
 
 Object scope (which rows) lives in the selectors, never here.
 """
@@ -60,6 +60,7 @@ class HasActionPermission(BasePermission):
         if code is None:
             return True
         actor = get_actor(request)
-        if actor is None or not actor.has(code):
+        wanted = code if isinstance(code, tuple) else (code,)
+        if actor is None or not any(actor.has(c) for c in wanted):
             raise PermissionDenied()
         return True

@@ -522,3 +522,29 @@ def test_once_the_hospital_exam_is_passed_the_application_goes_through(world, cr
         from approvals.models import ApprovalRequest
 
         assert ApprovalRequest.objects.get(pk=response.json()["approval"]["id"]).facts["passed_exam"] is True
+
+
+def test_the_application_list_reads_the_approvals_of_a_page_in_one_query(world, cred):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    doctor = login("doctor_a")
+    ma = login("ma_a")
+
+    def listed():
+        with CaptureQueriesContext(connection) as queries:
+            body = ma.get(f"{A}/applications/").json()
+        return body["results"], len(queries)
+
+    # given one pending application
+    first = {"kind": "surgical", "item_id": str(cred.appendectomy.id), "form": {"reason": "x"}}
+    assert doctor.post(f"{A}/applications/", first, format="json").status_code == 201
+    one, queries_for_one = listed()
+    # when a second one is added
+    second = {"kind": "procedural", "item_id": str(cred.gastroscopy.id), "form": {"reason": "x"}}
+    assert doctor.post(f"{A}/applications/", second, format="json").status_code == 201
+    two, queries_for_two = listed()
+    # then both carry their approval, and the page costs the same number of queries
+    assert [r["approval"]["status"] for r in one] == ["pending"]
+    assert [r["approval"]["status"] for r in two] == ["pending", "pending"]
+    assert queries_for_two == queries_for_one

@@ -56,6 +56,10 @@ def _physicians(rows, attr="physician_id"):
     return {"physicians": physicians_by_ids({getattr(r, attr) for r in rows})}
 
 
+# Who may read applications and grants (rows are then scoped by the selectors: own, department, hospital).
+READ_CODES = (Perm.CREDENTIALING_APPLY, Perm.CREDENTIALING_VIEW, Perm.CREDENTIALING_MANAGE)
+
+
 def _require_any(request, *codes):
     actor = get_actor(request)
     if not any(actor.has(c) for c in codes):
@@ -285,14 +289,12 @@ class DepartmentItemRemoveView(APIView):
 
 
 def _application_context(rows):
-    from approvals.selectors import approval_request_for_subject
+    from approvals.selectors import approval_requests_for_subjects
 
-    approvals = {}
-    for row in rows:
-        if row.approval_request_id:
-            found = approval_request_for_subject(type_code="credentialing.privilege", subject_id=row.pk)
-            if found is not None:
-                approvals[row.approval_request_id] = found
+    latest = approval_requests_for_subjects(
+        type_code="credentialing.privilege", subject_ids=[r.pk for r in rows if r.approval_request_id]
+    )
+    approvals = {r.approval_request_id: latest[r.pk] for r in rows if r.pk in latest}
     return {**_physicians(rows), "approvals": approvals}
 
 
@@ -345,6 +347,7 @@ class ApplicationListView(APIView):
     medical affairs reads all, a department head their department's. Approval runs in the approvals engine."""
 
     pagination_class = PageNumberPagination
+    permission_codes = {"get": READ_CODES, "post": (Perm.CREDENTIALING_APPLY, Perm.CREDENTIALING_MANAGE)}
 
     @extend_schema(
         operation_id="credentialing_applications_list",
@@ -357,9 +360,7 @@ class ApplicationListView(APIView):
         responses=s.ApplicationOutput(many=True),
     )
     def get(self, request):
-        actor = _require_any(
-            request, Perm.CREDENTIALING_APPLY, Perm.CREDENTIALING_VIEW, Perm.CREDENTIALING_MANAGE
-        )
+        actor = get_actor(request)
         q = request.query_params
         qs = selectors.application_list_for_actor(
             actor=actor,
@@ -378,7 +379,7 @@ class ApplicationListView(APIView):
         responses={201: s.ApplicationOutput},
     )
     def post(self, request):
-        actor = _require_any(request, Perm.CREDENTIALING_APPLY, Perm.CREDENTIALING_MANAGE)
+        actor = get_actor(request)
         data = s.ApplicationInput(data=request.data)
         data.is_valid(raise_exception=True)
         application = privileges.application_submit(
@@ -391,11 +392,11 @@ class ApplicationListView(APIView):
 
 
 class ApplicationDetailView(APIView):
+    permission_codes = {"get": READ_CODES}
+
     @extend_schema(operation_id="credentialing_applications_retrieve", responses=s.ApplicationOutput)
     def get(self, request, application_id):
-        actor = _require_any(
-            request, Perm.CREDENTIALING_APPLY, Perm.CREDENTIALING_VIEW, Perm.CREDENTIALING_MANAGE
-        )
+        actor = get_actor(request)
         application = selectors.application_get_for_actor(
             actor=actor, user=request.user, organization_id=_org(request), application_id=application_id
         )
@@ -407,6 +408,7 @@ class ApplicationDetailView(APIView):
 
 class GrantListView(APIView):
     pagination_class = PageNumberPagination
+    permission_codes = {"get": READ_CODES}
 
     @extend_schema(
         operation_id="credentialing_grants_list",
@@ -420,9 +422,7 @@ class GrantListView(APIView):
         responses=s.GrantOutput(many=True),
     )
     def get(self, request):
-        actor = _require_any(
-            request, Perm.CREDENTIALING_APPLY, Perm.CREDENTIALING_VIEW, Perm.CREDENTIALING_MANAGE
-        )
+        actor = get_actor(request)
         q = request.query_params
         qs = selectors.grant_list_for_actor(
             actor=actor,
@@ -438,11 +438,11 @@ class GrantListView(APIView):
 
 
 class GrantDetailView(APIView):
+    permission_codes = {"get": READ_CODES}
+
     @extend_schema(operation_id="credentialing_grants_retrieve", responses=s.GrantDetailOutput)
     def get(self, request, grant_id):
-        actor = _require_any(
-            request, Perm.CREDENTIALING_APPLY, Perm.CREDENTIALING_VIEW, Perm.CREDENTIALING_MANAGE
-        )
+        actor = get_actor(request)
         grant = selectors.grant_get_for_actor(
             actor=actor, user=request.user, organization_id=_org(request), grant_id=grant_id
         )
